@@ -1,0 +1,333 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.roles import is_moderator
+
+from .markdown import MAX_BODY_LENGTH, render_markdown
+
+MAX_FOLLOW_UP_LENGTH = 5_000
+
+
+class Category(models.Model):
+    """A node of the category tree ("Health > Massage"), addressed by its slug path."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60)
+    description = models.TextField(blank=True, help_text="One or two sentences, plain text.")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order among its siblings, smallest first."
+    )
+    # The slugs from the root down, joined by "/": the URL and the subtree filter.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "category"
+        verbose_name_plural = "categories"
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="forum_category_unique_slug"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(parent=None), name="forum_category_unique_root_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # A moved or renamed category carries its subtree along.
+            for child in self.children.all():
+                child.save()
+
+    def get_absolute_url(self):
+        return reverse("forum:category", kwargs={"path": self.path})
+
+    @property
+    def depth(self):
+        return self.path.count("/")
+
+    def ancestor_paths(self):
+        """The paths of this category's ancestors, root first."""
+        parts = self.path.split("/")
+        return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+    def ancestors(self):
+        """This category's ancestors, root first, in one query."""
+        return Category.objects.filter(path__in=self.ancestor_paths()).order_by("path")
+
+    def subtree_q(self, prefix="category"):
+        """A filter for this category and every category below it."""
+        return Q(**{f"{prefix}": self}) | Q(**{f"{prefix}__path__startswith": f"{self.path}/"})
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private"
+
+
+class QuestionStatus(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting answer"
+    ANSWERED = "answered", "Answered"
+    DECLINED = "declined", "Declined"
+    CLOSED = "closed", "Closed"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one visibility rule for questions.
+
+        Everyone sees public questions that are not hidden; the asker sees their
+        own (hidden or private); the addressed expert sees what is addressed to
+        them unless hidden; moderators see everything.
+        """
+        if is_moderator(user):
+            return self.all()
+        public = Q(visibility=Visibility.PUBLIC, is_hidden=False)
+        if not user.is_authenticated:
+            return self.filter(public)
+        return self.filter(public | Q(asker=user) | Q(expert=user, is_hidden=False))
+
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC, is_hidden=False)
+
+    def answered(self):
+        """Questions with at least one visible answer: the public archive."""
+        return self.filter(answer_count__gt=0)
+
+    def with_listing_data(self):
+        return self.select_related("category", "asker", "expert")
+
+
+class Question(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="questions"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addressed_questions",
+        verbose_name="addressed expert",
+        help_text="Empty: open to every expert of the category.",
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, allow_unicode=False)
+    body = models.TextField(validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
+    body_html = models.TextField(editable=False)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(
+        max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.AWAITING
+    )
+    locked = models.BooleanField(default=False, help_text="No new answers or follow-ups.")
+    answer_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Visible answers, kept by the services."
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="Time of the first answer.")
+    is_hidden = models.BooleanField("hidden", default=False)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "question"
+        verbose_name_plural = "questions"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visibility=Visibility.PUBLIC) | Q(expert__isnull=False),
+                name="forum_question_private_needs_expert",
+            ),
+        ]
+        indexes = [
+            # The public archive: per category and site-wide, newest first.
+            models.Index(
+                fields=["category", "-created_at"],
+                condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
+                name="forum_q_archive_by_category",
+            ),
+            models.Index(
+                fields=["-answered_at"],
+                condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
+                name="forum_q_archive_recent",
+            ),
+            models.Index(fields=["asker", "-created_at"], name="forum_q_by_asker"),
+            models.Index(fields=["expert", "status", "-created_at"], name="forum_q_by_expert"),
+            models.Index(fields=["category", "status", "-created_at"], name="forum_q_open"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:80].strip("-") or "question"
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("forum:question", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_private(self):
+        return self.visibility == Visibility.PRIVATE
+
+    def clean(self):
+        if self.visibility == Visibility.PRIVATE and not self.expert_id:
+            raise ValidationError({"expert": "A private question must be addressed to an expert."})
+
+
+def _shown_to(user):
+    """Hidden posts are shown only to their author and to moderators."""
+    if is_moderator(user):
+        return Q()
+    if user.is_authenticated:
+        return Q(is_hidden=False) | Q(author=user)
+    return Q(is_hidden=False)
+
+
+class AnswerQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False)
+
+    def shown_to(self, user):
+        """The hidden-post rule alone, for answers of a question already known to be visible."""
+        return self.filter(_shown_to(user))
+
+    def visible_to(self, user):
+        """Answers the user may see: of visible questions, and not hidden from them."""
+        return self.shown_to(user).filter(question__in=Question.objects.visible_to(user))
+
+    def public(self):
+        """Visible answers on public, visible questions: what profiles and the home page list."""
+        return self.filter(
+            is_hidden=False, question__visibility=Visibility.PUBLIC, question__is_hidden=False
+        )
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
+    )
+    body = models.TextField(validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField("hidden", default=False)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_featured = models.BooleanField("editor's pick", default=False)
+    featured_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "answer"
+        verbose_name_plural = "answers"
+        ordering = ["created_at", "id"]
+        constraints = [
+            # An expert answers a question once; the conversation goes on in follow-ups.
+            models.UniqueConstraint(fields=["question", "author"], name="forum_answer_once"),
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="forum_answer_by_author"),
+            models.Index(
+                fields=["-featured_at"],
+                condition=Q(is_featured=True, is_hidden=False),
+                name="forum_answer_featured",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Answer by {self.author} to “{self.question}”"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def shown_to(self, user):
+        """The hidden-post rule alone, for follow-ups of an answer already known to be visible."""
+        return self.filter(_shown_to(user))
+
+    def visible_to(self, user):
+        return self.shown_to(user).filter(answer__in=Answer.objects.visible_to(user))
+
+
+class FollowUp(models.Model):
+    """One message in the conversation between the asker and one answer's expert."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="follow_ups")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    body = models.TextField(validators=[MaxLengthValidator(MAX_FOLLOW_UP_LENGTH)])
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    is_hidden = models.BooleanField("hidden", default=False)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "follow-up"
+        verbose_name_plural = "follow-ups"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["answer", "created_at"], name="forum_followup_thread")]
+
+    def __str__(self):
+        return f"Follow-up by {self.author} on {self.answer_id}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.answer.question.get_absolute_url()}#follow-up-{self.pk}"

@@ -1,0 +1,68 @@
+"""Read-only pages for visitors: home, the category tree, a category, the archive."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from experts.models import ExpertProfile
+
+from ..models import Answer, Category, Question
+from ..tree import category_tree
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    recent = Question.objects.public().answered().with_listing_data().order_by("-answered_at")
+    featured = (
+        Answer.objects.public()
+        .filter(is_featured=True)
+        .select_related("question__category", "author")
+        .order_by("-featured_at")
+    )
+    return render(
+        request,
+        "forum/home.html",
+        {"tree": category_tree(), "recent": recent[:10], "featured": featured[:5]},
+    )
+
+
+def categories(request):
+    return render(request, "forum/categories.html", {"tree": category_tree()})
+
+
+def category(request, path):
+    category = get_object_or_404(Category, path=path)
+    archive = (
+        Question.objects.public()
+        .answered()
+        .filter(category.subtree_q())
+        .with_listing_data()
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(archive, PAGE_SIZE).get_page(request.GET.get("page"))
+    experts = (
+        ExpertProfile.objects.in_category(category)
+        .with_public_answer_count()
+        .select_related("user")
+        .order_by("-public_answer_count", "user__display_name")
+    )
+    return render(
+        request,
+        "forum/category.html",
+        {
+            "category": category,
+            "ancestors": category.ancestors(),
+            "subcategories": category_tree(root=category),
+            "page_obj": page,
+            "experts": experts[:12],
+        },
+    )
+
+
+def answers(request):
+    """All Answers: the site-wide public archive, newest first."""
+    archive = (
+        Question.objects.public().answered().with_listing_data().order_by("-created_at", "-id")
+    )
+    page = Paginator(archive, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "forum/answers.html", {"page_obj": page})

@@ -1,0 +1,70 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError
+
+from accounts.models import User
+from accounts.roles import MODERATORS_GROUP, can_post, has_verified_email, is_moderator
+from tests.factories import ModeratorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_moderators_group_exists_with_its_permissions():
+    group = Group.objects.get(name=MODERATORS_GROUP)
+
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"moderate", "suspend_user"} <= codenames
+
+
+def test_moderator_rights_come_from_the_group_or_superuser():
+    assert is_moderator(ModeratorFactory())
+    assert is_moderator(UserFactory(is_superuser=True))
+    assert not is_moderator(UserFactory())
+    assert not is_moderator(AnonymousUser())
+    assert not is_moderator(ModeratorFactory(is_active=False))
+
+
+def test_only_verified_active_members_can_post():
+    assert can_post(UserFactory())
+    assert not can_post(UserFactory(verified=False))
+    assert not can_post(UserFactory(is_active=False))
+    assert not can_post(AnonymousUser())
+    assert not has_verified_email(AnonymousUser())
+
+
+def test_the_moderator_command_grants_and_revokes_by_email_or_handle(capsys):
+    user = UserFactory(email="jeremy@example.com", handle="jeremy")
+
+    call_command("moderator", "grant", "JEREMY@example.com")
+    assert User.objects.get(pk=user.pk).groups.filter(name=MODERATORS_GROUP).exists()
+    call_command("moderator", "list")
+    assert "jeremy" in capsys.readouterr().out
+
+    call_command("moderator", "revoke", "jeremy")
+    assert not User.objects.get(pk=user.pk).groups.filter(name=MODERATORS_GROUP).exists()
+
+
+def test_the_moderator_command_names_an_unknown_user():
+    with pytest.raises(CommandError, match=r"nobody@example\.com"):
+        call_command("moderator", "grant", "nobody@example.com")
+
+
+def test_emails_are_unique_whatever_their_case():
+    UserFactory(email="same@example.com")
+
+    with pytest.raises(IntegrityError):
+        User.objects.bulk_create([User(email="SAME@example.com", handle="other", display_name="x")])
+
+
+def test_create_user_lowercases_the_email_and_makes_a_free_handle():
+    first = User.objects.create_user(
+        "Jane.Doe@Example.com", "pw-123456789", display_name="Jane Doe"
+    )
+    second = User.objects.create_user("jane@example.org", "pw-123456789", display_name="Jane Doe")
+    reserved = User.objects.create_user("admin@example.org", "pw-123456789", display_name="Admin")
+
+    assert first.email == "jane.doe@example.com"
+    assert first.handle == "jane-doe"
+    assert second.handle.startswith("jane-doe-")
+    assert reserved.handle == "admin-member"

@@ -1,0 +1,115 @@
+"""Factories shared by every test package."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.roles import MODERATORS_GROUP
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"member{n}@example.com")
+    display_name = factory.Faker("name")
+    handle = factory.Sequence(lambda n: f"member-{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """Members have a verified primary e-mail unless built with verified=False."""
+        self.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class ModeratorFactory(UserFactory):
+    @factory.post_generation
+    def moderator(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forum.Category"
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    description = "Questions about this subject."
+
+
+class ExpertProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "experts.ExpertProfile"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    headline = "Licensed practitioner"
+    expertise = "I can answer questions about my field."
+    experience = "Ten years of practice."
+    location = "Valletta, Malta"
+    status = "approved"
+    approved_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)
+
+
+class CredentialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "experts.Credential"
+
+    profile = factory.SubFactory(ExpertProfileFactory)
+    kind = "education"
+    title = factory.Sequence(lambda n: f"Diploma {n}")
+    issuer = "Example School"
+    year = 2001
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forum.Question"
+
+    category = factory.SubFactory(CategoryFactory)
+    asker = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"How do I fix problem number {n}?")
+    body = "It started last week.\n\nWhat should I do?"
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """An answer, with the question's answer count and status kept as the services keep them."""
+
+    class Meta:
+        model = "forum.Answer"
+        skip_postgeneration_save = True
+
+    question = factory.SubFactory(QuestionFactory)
+    author = factory.LazyAttribute(lambda a: ExpertProfileFactory().user)
+    body = "Rest it for two weeks, then see how it feels."
+
+    @factory.post_generation
+    def count(self, create, extracted, **kwargs):
+        if create and not self.is_hidden:
+            question = self.question
+            question.answer_count += 1
+            question.status = "answered"
+            question.answered_at = question.answered_at or self.created_at
+            question.save(update_fields=["answer_count", "status", "answered_at"])
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forum.FollowUp"
+
+    answer = factory.SubFactory(AnswerFactory)
+    author = factory.LazyAttribute(lambda f: f.answer.question.asker)
+    body = "Thank you. Should I keep stretching?"
