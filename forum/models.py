@@ -174,6 +174,11 @@ class Question(models.Model):
                 name="forum_q_archive_by_category",
             ),
             models.Index(
+                fields=["-created_at"],
+                condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
+                name="forum_q_archive_all",
+            ),
+            models.Index(
                 fields=["-answered_at"],
                 condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
                 name="forum_q_archive_recent",

@@ -59,8 +59,10 @@ def test_home_shows_the_tree_with_counts_recent_and_featured_answers(client, tre
     assert "Secret knee" not in html
 
 
-def test_categories_page_lists_the_whole_tree(client, tree):
-    response = client.get(reverse("forum:categories"))
+def test_categories_page_lists_the_whole_tree(client, tree, django_assert_num_queries):
+    """Two queries (categories, counts) however large the tree."""
+    with django_assert_num_queries(2):
+        response = client.get(reverse("forum:categories"))
 
     assert response.status_code == HTTPStatus.OK
     for name in ("Health &amp; Fitness", "Massage", "Yoga", "Law"):
@@ -244,6 +246,19 @@ class TestThread:
         with django_assert_num_queries(4):
             response = client.get(url)
         assert len(response.context["answers"]) == 11
+
+
+def test_my_questions_queries_do_not_grow(client, tree, django_assert_num_queries):
+    """Guards against N+1 queries over categories and experts of the member's questions."""
+    me = UserFactory()
+    client.force_login(me)
+    QuestionFactory(asker=me)
+    with django_assert_num_queries(3):
+        client.get(reverse("forum:my_questions"))
+    for _ in range(10):
+        QuestionFactory(asker=me, expert=ExpertProfileFactory().user)
+    with django_assert_num_queries(3):
+        client.get(reverse("forum:my_questions"))
 
 
 def test_my_questions_lists_the_members_own_questions_with_status(client, tree, jeremy):
