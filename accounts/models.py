@@ -93,6 +93,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         "active", default=True, help_text="Unticked instead of deleting the account."
     )
     date_joined = models.DateTimeField("date joined", default=timezone.now)
+    # A suspended member can read but not post (see accounts.roles.is_suspended).
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(
+        null=True, blank=True, help_text="Empty while suspended means indefinitely."
+    )
+    suspension_reason = models.CharField(max_length=300, blank=True)
 
     objects = UserManager()
 

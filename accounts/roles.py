@@ -6,6 +6,7 @@ groups or flags inline.
 """
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 MODERATORS_GROUP = "Moderators"
 
@@ -31,6 +32,37 @@ def has_verified_email(user) -> bool:
     return user._has_verified_email
 
 
+def is_suspended(user) -> bool:
+    """A suspension in force: indefinite, or until a time still to come."""
+    if not user.is_authenticated or user.suspended_at is None:
+        return False
+    return user.suspended_until is None or user.suspended_until > timezone.now()
+
+
 def can_post(user) -> bool:
-    """Members may write (ask, answer, follow up, flag) only with a verified e-mail."""
-    return user.is_authenticated and user.is_active and has_verified_email(user)
+    """Members may write (ask, answer, follow up, flag) with a verified e-mail, unless suspended."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and not is_suspended(user)
+        and has_verified_email(user)
+    )
+
+
+def why_cannot_post(user) -> str:
+    """The reason can_post() says no, in words for the member."""
+    if not user.is_authenticated:
+        return "Sign in to take part."
+    if is_suspended(user):
+        until = (
+            f"until {timezone.localtime(user.suspended_until):%-d %B %Y, %H:%M}"
+            if user.suspended_until
+            else "until a moderator lifts it"
+        )
+        reason = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
+        return f"Your account is suspended {until}: you can read but not post.{reason}"
+    if not has_verified_email(user):
+        return "Please verify your e-mail address before posting: follow the link we sent you."
+    if not user.is_active:
+        return "This account is inactive."
+    return ""

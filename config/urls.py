@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from forum.urls import preview_urlpatterns
 from forum.views.browse import home
 
 admin.autodiscover()
@@ -10,6 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", home, name="home"),
     path("", include("forum.urls")),
+    *preview_urlpatterns,
     path("experts/", include("experts.urls")),
     path("me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +33,30 @@ class ExpertProfileQuerySet(models.QuerySet):
             Q(categories=category) | Q(categories__path__startswith=f"{category.path}/")
         ).values("pk")
         return self.approved().filter(pk__in=in_subtree)
+
+    def covering(self, category):
+        """Approved experts who answer in `category`: it, or an ancestor, is one of theirs."""
+        paths = [category.path, *category.ancestor_paths()]
+        covering = ExpertProfile.objects.filter(categories__path__in=paths).values("pk")
+        return self.approved().filter(pk__in=covering)
+
+    def with_questions_today(self):
+        """Annotate `questions_today`: questions addressed to the expert since midnight."""
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.annotate(
+            questions_today=Count(
+                "user__addressed_questions",
+                filter=Q(user__addressed_questions__created_at__gte=midnight),
+            )
+        )
+
+    def available(self):
+        """Experts an asker may pick now: accepting questions and under their daily limit."""
+        return (
+            self.filter(accepting_questions=True)
+            .with_questions_today()
+            .filter(questions_today__lt=F("daily_question_limit"))
+        )
 
     def with_public_answer_count(self):
         """Annotate `public_answer_count`: visible answers on public, visible questions."""
@@ -154,3 +179,72 @@ class Credential(models.Model):
     @property
     def is_verified(self):
         return self.verified_at is not None
+
+
+SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(10)]
+
+
+class RatingQuerySet(models.QuerySet):
+    def shown(self):
+        """Ratings of answers the public can see."""
+        return self.filter(
+            answer__is_hidden=False,
+            answer__question__visibility="public",
+            answer__question__is_hidden=False,
+        )
+
+    def averages_by_expert(self, expert_ids):
+        """{expert id: {"count", "knowledgeability", "clarity", "politeness"}} in one query."""
+        rows = (
+            self.filter(expert_id__in=expert_ids)
+            .values("expert_id")
+            .annotate(
+                count=Count("id"),
+                knowledgeability=Avg("knowledgeability"),
+                clarity=Avg("clarity"),
+                politeness=Avg("politeness"),
+            )
+        )
+        return {row.pop("expert_id"): row for row in rows}
+
+
+class Rating(models.Model):
+    """The asker's rating of one answer: three scores from 1 to 10 and an optional thank-you."""
+
+    answer = models.OneToOneField("forum.Answer", on_delete=models.CASCADE, related_name="rating")
+    # Denormalised from the answer so profile averages need no join through answers.
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings_received"
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings_given"
+    )
+    knowledgeability = models.PositiveSmallIntegerField(validators=SCORE_VALIDATORS)
+    clarity = models.PositiveSmallIntegerField("clarity of response", validators=SCORE_VALIDATORS)
+    politeness = models.PositiveSmallIntegerField(validators=SCORE_VALIDATORS)
+    thank_you_note = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RatingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rating"
+        verbose_name_plural = "ratings"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["expert", "-created_at"], name="experts_rating_by_expert")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(knowledgeability__range=(1, 10))
+                & Q(clarity__range=(1, 10))
+                & Q(politeness__range=(1, 10)),
+                name="experts_rating_scores_1_to_10",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Rating of answer {self.answer_id} by {self.rater}"
+
+    @property
+    def average(self):
+        return round((self.knowledgeability + self.clarity + self.politeness) / 3, 1)

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from .models import CREDENTIAL_GROUP_TITLES, ExpertProfile
+from .models import CREDENTIAL_GROUP_TITLES, ExpertProfile, Rating
 
 PAGE_SIZE = 20
 
@@ -35,10 +35,22 @@ def profile(request, handle):
         .order_by("-created_at", "-id")
     )
     page = Paginator(answers, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Averages count every rating (private ones included, as numbers only);
+    # the notes shown are only those on public answers.
+    ratings = Rating.objects.averages_by_expert([profile.user_id]).get(profile.user_id)
+    notes = (
+        Rating.objects.shown()
+        .filter(expert=profile.user)
+        .exclude(thank_you_note="")
+        .select_related("rater", "answer__question")
+        .order_by("-created_at")[:5]
+    )
     return render(
         request,
         "experts/profile.html",
         {
+            "ratings": ratings,
+            "thank_you_notes": notes,
             "profile": profile,
             "credential_groups": [
                 (CREDENTIAL_GROUP_TITLES[kind], items) for kind, items in groups.items() if items

@@ -150,6 +150,9 @@ class Question(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A random key from the ask form: a second submit of the same form finds
+    # the first question instead of creating another.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
@@ -164,6 +167,9 @@ class Question(models.Model):
             models.CheckConstraint(
                 condition=Q(visibility=Visibility.PUBLIC) | Q(expert__isnull=False),
                 name="forum_question_private_needs_expert",
+            ),
+            models.UniqueConstraint(
+                fields=["asker", "submission_key"], name="forum_question_submitted_once"
             ),
         ]
         indexes = [
@@ -307,6 +313,7 @@ class FollowUp(models.Model):
     )
     body = models.TextField(validators=[MaxLengthValidator(MAX_FOLLOW_UP_LENGTH)])
     body_html = models.TextField(editable=False)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     is_hidden = models.BooleanField("hidden", default=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
@@ -326,6 +333,11 @@ class FollowUp(models.Model):
         verbose_name_plural = "follow-ups"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["answer", "created_at"], name="forum_followup_thread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="forum_followup_submitted_once"
+            ),
+        ]
 
     def __str__(self):
         return f"Follow-up by {self.author} on {self.answer_id}"
@@ -336,3 +348,59 @@ class FollowUp(models.Model):
 
     def get_absolute_url(self):
         return f"{self.answer.question.get_absolute_url()}#follow-up-{self.pk}"
+
+
+class DeclineReason(models.TextChoices):
+    NOT_MY_AREA = "not_my_area", "Not my area of expertise"
+    NEEDS_DOCTOR = "needs_professional", "Needs a doctor or another professional in person"
+    TOO_VAGUE = "too_vague", "Too vague to answer: please add details"
+    OTHER = "other", "Other"
+
+
+class Decline(models.Model):
+    """An addressed expert's refusal of a question, with the reason the asker sees."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="declines")
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declines"
+    )
+    reason = models.CharField(max_length=20, choices=DeclineReason.choices)
+    note = models.CharField(
+        max_length=500, blank=True, help_text="Words for the asker; required for Other."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "decline"
+        verbose_name_plural = "declines"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["expert", "-created_at"], name="forum_decline_by_expert")]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "expert"], name="forum_decline_once"),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(note=""), name="forum_decline_other_has_note"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.expert} declined “{self.question}”"
+
+
+class AnswerRevision(models.Model):
+    """The text of an answer before an edit: edits never lose what was there."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "answer revision"
+        verbose_name_plural = "answer revisions"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["answer", "-created_at"], name="forum_revision_history")]
+
+    def __str__(self):
+        return f"Revision of answer {self.answer_id} from {self.created_at:%Y-%m-%d %H:%M}"

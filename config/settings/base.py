@@ -226,3 +226,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# django-markdownx: only its editor widget is used. The preview goes to our own
+# sanitising view (forum.views.preview); there is no upload route.
+MARKDOWNX_URLS_PATH = "/markdown/preview/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/markdown/no-uploads/"
+MARKDOWNX_SERVER_CALL_LATENCY = 600
+
+# Asking is rate-limited per member; new accounts get the stricter limit.
+ASK_RATE = env.str("ASK_RATE", default="10/h")
+ASK_RATE_NEW_ACCOUNT = env.str("ASK_RATE_NEW_ACCOUNT", default="3/h")
+NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)

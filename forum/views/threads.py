@@ -1,53 +1,123 @@
-"""The thread page: a question, its answers and each answer's follow-ups."""
+"""The thread page: a question, its answers, each answer's follow-ups, and the
+forms that the viewer may use on them."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from accounts.roles import is_moderator
+from experts.models import Rating
+
+from .. import permissions
+from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, ReaddressForm
 from ..models import Answer, FollowUp, Question
 
 
-def question_detail(request, pk, slug=None):
-    user = request.user
-    question = get_object_or_404(
-        Question.objects.visible_to(user).select_related(
+def visible_question(request, pk):
+    """The question if the user may see it, else 404: a private thread is not admitted to exist."""
+    return get_object_or_404(
+        Question.objects.visible_to(request.user).select_related(
             "category", "asker", "expert__expert_profile"
         ),
         pk=pk,
     )
+
+
+def visible_answer(request, pk):
+    return get_object_or_404(
+        Answer.objects.visible_to(request.user).select_related(
+            "question__category", "question__asker", "author"
+        ),
+        pk=pk,
+    )
+
+
+def question_detail(request, pk, slug=None):
+    question = visible_question(request, pk)
     if slug != question.slug:
         return redirect(question, permanent=True)
+    return render_thread(request, question)
+
+
+def render_thread(request, question, *, status=200, **bound_forms):
+    """Render the thread; `bound_forms` put back a form the user just sent with errors.
+
+    Keys: answer_form, decline_form, readdress_form, and follow_up_form /
+    rating_form together with `for_answer` (the answer's pk).
+    """
+    user = request.user
     answers = list(
         question.answers.shown_to(user)
-        .select_related("author__expert_profile")
+        .select_related("author__expert_profile", "rating")
         .prefetch_related(
             Prefetch(
-                "follow_ups",
-                queryset=FollowUp.objects.shown_to(user).select_related("author"),
+                "follow_ups", queryset=FollowUp.objects.shown_to(user).select_related("author")
             )
         )
+    )
+    question.answer_author_ids = {answer.author_id for answer in answers}
+    for_answer = bound_forms.get("for_answer")
+    for answer in answers:
+        answer.can_follow_up = permissions.can_follow_up(user, answer, question)
+        answer.can_rate = permissions.can_rate(user, answer, question)
+        answer.can_edit = permissions.can_edit_answer(user, answer, question)
+        mine = answer.pk == for_answer
+        if answer.can_follow_up:
+            answer.follow_up_form = (mine and bound_forms.get("follow_up_form")) or FollowUpForm(
+                auto_id=f"id_followup_{answer.pk}_%s"
+            )
+        if answer.can_rate:
+            rating = getattr(answer, "rating", None)
+            initial = (
+                {
+                    "knowledgeability": rating.knowledgeability,
+                    "clarity": rating.clarity,
+                    "politeness": rating.politeness,
+                    "thank_you_note": rating.thank_you_note,
+                }
+                if rating
+                else None
+            )
+            answer.rating_form = (mine and bound_forms.get("rating_form")) or RatingForm(
+                initial=initial, auto_id=f"id_rating_{answer.pk}_%s"
+            )
+
+    can_answer = permissions.can_answer(user, question)
+    can_decline = permissions.can_decline(user, question)
+    can_readdress = permissions.can_readdress(user, question)
+    sees_declines = user.is_authenticated and (
+        user.pk in (question.asker_id, question.expert_id) or is_moderator(user)
     )
     # One card per answering expert; before any answer, the addressed expert.
     experts = list({answer.author_id: answer.author for answer in answers}.values())
     if not experts and question.expert:
         experts = [question.expert]
-    return render(
-        request,
-        "forum/question.html",
-        {
-            "question": question,
-            "ancestors": question.category.ancestors(),
-            "answers": answers,
-            "experts": [e for e in experts if hasattr(e, "expert_profile")],
-            "meta_description": Truncator(" ".join(strip_tags(question.body_html).split())).chars(
-                160
-            ),
-        },
-    )
+    experts = [e for e in experts if hasattr(e, "expert_profile")]
+    averages = Rating.objects.averages_by_expert([e.pk for e in experts]) if experts else {}
+    for expert in experts:
+        expert.expert_profile.ratings = averages.get(expert.pk)
+    context = {
+        "question": question,
+        "ancestors": question.category.ancestors(),
+        "answers": answers,
+        "experts": experts,
+        "meta_description": Truncator(" ".join(strip_tags(question.body_html).split())).chars(160),
+        "can_answer": can_answer,
+        "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),
+        "can_decline": can_decline,
+        "decline_form": bound_forms.get("decline_form")
+        or (DeclineForm(auto_id="id_decline_%s") if can_decline else None),
+        "can_readdress": can_readdress,
+        "readdress_form": bound_forms.get("readdress_form")
+        or (ReaddressForm(question=question) if can_readdress else None),
+        "can_close": permissions.can_close(user, question),
+        "declines": list(question.declines.select_related("expert")) if sees_declines else [],
+    }
+    return render(request, "forum/question.html", context, status=status)
 
 
 def answer_redirect(request, pk):
     """A stable link to one answer, wherever its question moves."""
-    answer = get_object_or_404(Answer.objects.visible_to(request.user), pk=pk)
+    answer = visible_answer(request, pk)
     return redirect(answer.get_absolute_url())

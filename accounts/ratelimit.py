@@ -1,0 +1,48 @@
+"""Per-member rate limits on writes, counted in the shared cache.
+
+A fixed window per member and action: `cache.add` starts the window and
+`cache.incr` counts atomically on Redis and in local memory alike. (The
+django-ratelimit package does not recognise Django's own Redis cache backend
+and fails `check --deploy`, so this small counter stands in for it.)
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Rate":
+        """'10/h' is ten per hour; '3/15m' is three per fifteen minutes."""
+        count, period = text.split("/")
+        unit = period[-1]
+        amount = int(period[:-1] or 1)
+        return cls(int(count), amount * _UNITS[unit])
+
+    def describe(self) -> str:
+        for unit, name in (("d", "day"), ("h", "hour"), ("m", "minute")):
+            if self.seconds % _UNITS[unit] == 0:
+                amount = self.seconds // _UNITS[unit]
+                period = name if amount == 1 else f"{amount} {name}s"
+                return f"{self.count} per {period}"
+        return f"{self.count} per {self.seconds} seconds"
+
+
+def hit(action: str, user_id: int, rate: Rate) -> bool:
+    """Count one use; False once the member is over the rate for this window."""
+    key = f"ratelimit:{action}:{user_id}"
+    if cache.add(key, 1, timeout=rate.seconds):
+        return True
+    try:
+        used = cache.incr(key)
+    except ValueError:  # The window expired between add() and incr().
+        cache.add(key, 1, timeout=rate.seconds)
+        return True
+    return used <= rate.count

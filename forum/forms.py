@@ -1,0 +1,233 @@
+"""Forms of the question lifecycle. Each names its fields; authors, experts, status
+and moderation flags are set by the server, never taken from the form."""
+
+import uuid
+
+from django import forms
+from markdownx.widgets import MarkdownxWidget
+
+from experts.models import ExpertProfile
+
+from .markdown import MAX_BODY_LENGTH
+from .models import MAX_FOLLOW_UP_LENGTH, Category, DeclineReason, Visibility
+
+MIN_TITLE_LENGTH = 10
+
+
+def markdown_widget(rows=10):
+    return MarkdownxWidget(attrs={"rows": rows, "maxlength": MAX_BODY_LENGTH})
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category):
+        # Indent by depth so the tree reads in a plain <select>.
+        return f"{'\u2003' * category.depth}{category.name}"
+
+
+class ExpertChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, profile):
+        label = f"{profile.user.display_name} — {profile.headline}"
+        reason = unavailable_reason(profile)
+        return f"{label} ({reason})" if reason else label
+
+
+def unavailable_reason(profile) -> str:
+    """Why an asker cannot pick this expert now, or '' if they can."""
+    if not profile.accepting_questions:
+        return "on vacation"
+    if getattr(profile, "questions_today", 0) >= profile.daily_question_limit:
+        return "daily limit reached"
+    return ""
+
+
+class ExpertSelect(forms.Select):
+    """Shows unavailable experts, greyed out, so askers see who exists and why not now."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and unavailable_reason(instance):
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def experts_for(category, *, exclude_user_ids=()):
+    """Approved experts covering a category, with what the form needs to show them."""
+    if category is None:
+        return ExpertProfile.objects.none()
+    return (
+        ExpertProfile.objects.covering(category)
+        .exclude(user_id__in=exclude_user_ids)
+        .with_questions_today()
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
+
+
+class AskForm(forms.Form):
+    category = CategoryChoiceField(
+        queryset=Category.objects.order_by("path"),
+        empty_label="Choose a category…",
+        help_text="Where your question belongs. It decides which experts can answer.",
+    )
+    expert = ExpertChoiceField(
+        queryset=ExpertProfile.objects.none(),
+        required=False,
+        widget=ExpertSelect,
+        empty_label="Any expert in the category (an open question)",
+        help_text="Pick one expert, or leave it open to every expert of the category.",
+    )
+    title = forms.CharField(
+        max_length=200,
+        min_length=MIN_TITLE_LENGTH,
+        help_text="One line that sums up the question, e.g. “IT band pain when running”.",
+    )
+    body = forms.CharField(
+        label="Your question",
+        max_length=MAX_BODY_LENGTH,
+        widget=markdown_widget(),
+        help_text="Give the details an expert needs. Markdown works: **bold**, lists, links.",
+    )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices,
+        initial=Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+        help_text="Public questions and their answers join the archive. A private one is seen "
+        "only by you, the expert you pick and moderators.",
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, expert=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_expert = expert
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+        if expert is not None:
+            # "Ask this expert": only the expert's own categories.
+            paths = list(expert.categories.values_list("path", flat=True))
+            self.fields["category"].queryset = Category.objects.filter(path__in=paths).order_by(
+                "path"
+            )
+            self.fields["expert"].empty_label = None
+        category = self._selected_category()
+        queryset = experts_for(category)
+        if expert is not None:
+            queryset = queryset.filter(pk=expert.pk) if category else ExpertProfile.objects.none()
+        self.fields["expert"].queryset = queryset
+
+    def _selected_category(self):
+        value = self.data.get("category") if self.is_bound else self.initial.get("category")
+        if isinstance(value, Category):
+            return value
+        try:
+            return self.fields["category"].queryset.get(pk=int(value))
+        except (TypeError, ValueError, Category.DoesNotExist):
+            return None
+
+    def clean_expert(self):
+        profile = self.cleaned_data.get("expert")
+        if profile is not None and unavailable_reason(profile):
+            raise forms.ValidationError(
+                f"{profile.user.display_name} is not taking questions right now "
+                f"({unavailable_reason(profile)}). Pick another expert or leave it open."
+            )
+        return profile
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = cleaned.get("expert") is None and "expert" not in self.errors
+        if self.fixed_expert is not None and missing:
+            self.add_error("expert", "Choose a category this expert answers in.")
+        if cleaned.get("visibility") == Visibility.PRIVATE and not cleaned.get("expert"):
+            self.add_error(
+                "visibility",
+                "A private question goes to one expert: pick an expert, or make it public.",
+            )
+        return cleaned
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(
+        label="Your answer",
+        max_length=MAX_BODY_LENGTH,
+        widget=markdown_widget(rows=12),
+        help_text="Markdown works: **bold**, numbered lists, links.",
+    )
+
+
+class FollowUpForm(forms.Form):
+    body = forms.CharField(
+        label="Follow-up",
+        max_length=MAX_FOLLOW_UP_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_FOLLOW_UP_LENGTH}),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(choices=DeclineReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="Note for the asker",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional, but required for “Other”: tell the asker what would help.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == DeclineReason.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", "Tell the asker why, when the reason is “Other”.")
+        return cleaned
+
+
+class ReaddressForm(forms.Form):
+    expert = ExpertChoiceField(
+        queryset=ExpertProfile.objects.none(),
+        widget=ExpertSelect,
+        empty_label="Choose another expert…",
+        label="Another expert",
+        help_text="Your question goes to them unchanged.",
+    )
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        declined = question.declines.values_list("expert_id", flat=True)
+        self.fields["expert"].queryset = experts_for(
+            question.category, exclude_user_ids=[question.asker_id, *declined]
+        )
+
+    def clean_expert(self):
+        profile = self.cleaned_data["expert"]
+        if unavailable_reason(profile):
+            raise forms.ValidationError(
+                f"{profile.user.display_name} is not taking questions right now."
+            )
+        return profile
+
+
+SCORES = [(n, str(n)) for n in range(10, 0, -1)]
+
+
+class RatingForm(forms.Form):
+    knowledgeability = forms.TypedChoiceField(choices=SCORES, coerce=int, initial=10)
+    clarity = forms.TypedChoiceField(
+        label="Clarity of response", choices=SCORES, coerce=int, initial=10
+    )
+    politeness = forms.TypedChoiceField(choices=SCORES, coerce=int, initial=10)
+    thank_you_note = forms.CharField(
+        label="Thank-you note",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. Shown on the thread and on the expert's profile.",
+    )
+
+
+class AnswerEditForm(AnswerForm):
+    pass

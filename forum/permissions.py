@@ -1,0 +1,128 @@
+"""Named permission rules for every write in the forum, used by views and templates alike.
+
+Seeing a question is decided by Question.objects.visible_to(); these functions
+decide what a user may do with a question or answer they can already see.
+Each answers yes or no and never raises.
+"""
+
+from accounts.roles import can_post
+
+from .models import QuestionStatus
+
+
+def expert_profile(user):
+    """The user's approved expert profile, or None."""
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "expert_profile", None)
+    if profile is None or not profile.is_approved:
+        return None
+    return profile
+
+
+def is_expert(user) -> bool:
+    return expert_profile(user) is not None
+
+
+def is_expert_for(user, category) -> bool:
+    """An approved expert of the category or of one of its ancestors."""
+    profile = expert_profile(user)
+    if profile is None:
+        return False
+    if not hasattr(profile, "_category_paths"):
+        profile._category_paths = set(profile.categories.values_list("path", flat=True))
+    return bool(profile._category_paths & {category.path, *category.ancestor_paths()})
+
+
+def is_open(question) -> bool:
+    """New answers and follow-ups are taken: not locked by a moderator, not closed."""
+    return (
+        not question.locked and not question.is_hidden and question.status != QuestionStatus.CLOSED
+    )
+
+
+def _answered_by(question, user) -> bool:
+    # Views that already hold the answers set `answer_author_ids` to save a query.
+    ids = getattr(question, "answer_author_ids", None)
+    if ids is None:
+        return question.answers.filter(author=user).exists()
+    return user.pk in ids
+
+
+def can_ask(user) -> bool:
+    return can_post(user)
+
+
+def can_answer(user, question) -> bool:
+    """An expert answers a question addressed to them, or an open one in their categories."""
+    if not can_post(user) or not is_open(question) or user.pk == question.asker_id:
+        return False
+    if question.status == QuestionStatus.DECLINED:
+        return False
+    if question.expert_id is not None:
+        allowed = question.expert_id == user.pk and is_expert(user)
+    else:
+        allowed = is_expert_for(user, question.category)
+    return allowed and not _answered_by(question, user)
+
+
+def can_decline(user, question) -> bool:
+    """Only the addressed expert, before answering, while the question waits."""
+    return (
+        can_post(user)
+        and is_expert(user)
+        and question.expert_id == user.pk
+        and question.status == QuestionStatus.AWAITING
+        and is_open(question)
+        and not _answered_by(question, user)
+    )
+
+
+def can_readdress(user, question) -> bool:
+    """After a decline, the asker may send the same question to another expert."""
+    return (
+        can_post(user)
+        and user.pk == question.asker_id
+        and question.status == QuestionStatus.DECLINED
+        and not question.locked
+        and not question.is_hidden
+    )
+
+
+def can_close(user, question) -> bool:
+    """The asker marks an answered thread resolved."""
+    return (
+        can_post(user)
+        and user.pk == question.asker_id
+        and question.status == QuestionStatus.ANSWERED
+        and not question.locked
+    )
+
+
+def can_follow_up(user, answer, question=None) -> bool:
+    """The asker and the answer's expert talk under that answer, while the thread is open."""
+    question = question or answer.question
+    return (
+        can_post(user)
+        and is_open(question)
+        and not answer.is_hidden
+        and user.pk in (question.asker_id, answer.author_id)
+    )
+
+
+def can_rate(user, answer, question=None) -> bool:
+    """The asker rates each answer to their question (and may change the rating)."""
+    question = question or answer.question
+    return (
+        can_post(user)
+        and user.pk == question.asker_id
+        and user.pk != answer.author_id
+        and not answer.is_hidden
+        and not question.locked
+        and not question.is_hidden
+    )
+
+
+def can_edit_answer(user, answer, question=None) -> bool:
+    question = question or answer.question
+    return can_post(user) and user.pk == answer.author_id and not question.locked

@@ -1,0 +1,133 @@
+"""Every multi-step write of the question lifecycle: one transaction each.
+
+Views check permissions (forum.permissions) before calling these; the services
+keep the data consistent (counters, status, revisions) and make double
+submits harmless.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import (
+    Answer,
+    AnswerRevision,
+    Decline,
+    FollowUp,
+    Question,
+    QuestionStatus,
+    Visibility,
+)
+
+
+@transaction.atomic
+def ask_question(
+    *, asker, category, title, body, visibility, expert=None, submission_key=None
+) -> tuple[Question, bool]:
+    """Create a question; with a key already used by this asker, return that one instead.
+
+    Returns (question, created).
+    """
+    if submission_key is not None:
+        existing = Question.objects.filter(asker=asker, submission_key=submission_key).first()
+        if existing is not None:
+            return existing, False
+    question = Question(
+        asker=asker,
+        category=category,
+        expert=expert,
+        title=title,
+        body=body,
+        visibility=visibility if expert is not None else Visibility.PUBLIC,
+        submission_key=submission_key,
+    )
+    try:
+        with transaction.atomic():
+            question.save()
+    except IntegrityError:
+        # Two submits raced past the check above; the first one won.
+        if submission_key is None:
+            raise
+        return Question.objects.get(asker=asker, submission_key=submission_key), False
+    return question, True
+
+
+@transaction.atomic
+def post_answer(*, question, author, body) -> tuple[Answer, bool]:
+    """Answer a question once; a second submit returns the first answer."""
+    # Lock the question so concurrent answers count correctly.
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    existing = question.answers.filter(author=author).first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    answer = Answer.objects.create(question=question, author=author, body=body, created_at=now)
+    Question.objects.filter(pk=question.pk).update(
+        answer_count=F("answer_count") + 1,
+        status=QuestionStatus.ANSWERED,
+        answered_at=question.answered_at or now,
+        last_activity_at=now,
+    )
+    return answer, True
+
+
+@transaction.atomic
+def edit_answer(*, answer, editor, body) -> Answer:
+    """Change an answer's text, keeping the previous text as a revision."""
+    if body == answer.body:
+        return answer
+    AnswerRevision.objects.create(answer=answer, body=answer.body, edited_by=editor)
+    answer.body = body
+    answer.edited_at = timezone.now()
+    answer.save(update_fields=["body", "body_html", "edited_at"])
+    return answer
+
+
+@transaction.atomic
+def decline_question(*, question, expert, reason, note="") -> Decline:
+    """The addressed expert declines; the asker may then pick another expert."""
+    decline, _ = Decline.objects.get_or_create(
+        question=question, expert=expert, defaults={"reason": reason, "note": note}
+    )
+    Question.objects.filter(pk=question.pk).update(
+        status=QuestionStatus.DECLINED, last_activity_at=timezone.now()
+    )
+    return decline
+
+
+@transaction.atomic
+def readdress_question(*, question, expert) -> Question:
+    """Send a declined question, text unchanged, to another expert."""
+    question.expert = expert
+    question.status = QuestionStatus.AWAITING
+    question.last_activity_at = timezone.now()
+    question.save(update_fields=["expert", "status", "last_activity_at", "updated_at"])
+    return question
+
+
+@transaction.atomic
+def post_follow_up(*, answer, author, body, submission_key=None) -> tuple[FollowUp, bool]:
+    if submission_key is not None:
+        existing = FollowUp.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is not None:
+            return existing, False
+    follow_up = FollowUp(answer=answer, author=author, body=body, submission_key=submission_key)
+    try:
+        with transaction.atomic():
+            follow_up.save()
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        return FollowUp.objects.get(author=author, submission_key=submission_key), False
+    Question.objects.filter(pk=answer.question_id).update(last_activity_at=follow_up.created_at)
+    return follow_up, True
+
+
+@transaction.atomic
+def close_question(*, question) -> Question:
+    """The asker marks the thread resolved: no more answers or follow-ups."""
+    Question.objects.filter(pk=question.pk).update(
+        status=QuestionStatus.CLOSED, last_activity_at=timezone.now()
+    )
+    question.refresh_from_db()
+    return question

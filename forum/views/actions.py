@@ -1,0 +1,134 @@
+"""Writes on a thread: answer, decline, re-address, close, follow up, rate, edit.
+
+Each view: the object must be visible to the user (else 404), the named
+permission must allow the action (else 403, nothing written), then one
+service call. A form with errors re-renders the thread with the text kept.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from experts.services import rate_answer
+
+from .. import permissions, services
+from ..forms import (
+    AnswerEditForm,
+    AnswerForm,
+    DeclineForm,
+    FollowUpForm,
+    RatingForm,
+    ReaddressForm,
+)
+from .guards import posting_required
+from .threads import render_thread, visible_answer, visible_question
+
+
+def _check(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+@require_POST
+@posting_required
+def answer(request, pk):
+    question = visible_question(request, pk)
+    _check(permissions.can_answer(request.user, question))
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return render_thread(request, question, answer_form=form)
+    answer, created = services.post_answer(
+        question=question, author=request.user, body=form.cleaned_data["body"]
+    )
+    if created:
+        messages.success(request, "Your answer is posted. The asker will be told.")
+    return redirect(answer)
+
+
+@require_POST
+@posting_required
+def decline(request, pk):
+    question = visible_question(request, pk)
+    _check(permissions.can_decline(request.user, question))
+    form = DeclineForm(request.POST, auto_id="id_decline_%s")
+    if not form.is_valid():
+        return render_thread(request, question, decline_form=form)
+    services.decline_question(
+        question=question,
+        expert=request.user,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"].strip(),
+    )
+    messages.success(request, "You declined the question. The asker can now choose another expert.")
+    return redirect("forum:inbox")
+
+
+@require_POST
+@posting_required
+def readdress(request, pk):
+    question = visible_question(request, pk)
+    _check(permissions.can_readdress(request.user, question))
+    form = ReaddressForm(request.POST, question=question)
+    if not form.is_valid():
+        return render_thread(request, question, readdress_form=form)
+    profile = form.cleaned_data["expert"]
+    services.readdress_question(question=question, expert=profile.user)
+    messages.success(request, f"Your question was sent to {profile.user.display_name}.")
+    return redirect(question)
+
+
+@require_POST
+@posting_required
+def close(request, pk):
+    question = visible_question(request, pk)
+    _check(permissions.can_close(request.user, question))
+    services.close_question(question=question)
+    messages.success(request, "The thread is marked resolved. Thank you!")
+    return redirect(question)
+
+
+@require_POST
+@posting_required
+def follow_up(request, pk):
+    answer = visible_answer(request, pk)
+    question = answer.question
+    _check(permissions.can_follow_up(request.user, answer, question))
+    form = FollowUpForm(request.POST, auto_id=f"id_followup_{answer.pk}_%s")
+    if not form.is_valid():
+        return render_thread(request, question, follow_up_form=form, for_answer=answer.pk)
+    follow_up, _ = services.post_follow_up(
+        answer=answer,
+        author=request.user,
+        body=form.cleaned_data["body"],
+        submission_key=form.cleaned_data["submission_key"],
+    )
+    return redirect(follow_up)
+
+
+@require_POST
+@posting_required
+def rate(request, pk):
+    answer = visible_answer(request, pk)
+    question = answer.question
+    _check(permissions.can_rate(request.user, answer, question))
+    form = RatingForm(request.POST, auto_id=f"id_rating_{answer.pk}_%s")
+    if not form.is_valid():
+        return render_thread(request, question, rating_form=form, for_answer=answer.pk)
+    _, created = rate_answer(answer=answer, rater=request.user, **form.cleaned_data)
+    messages.success(
+        request, "Thank you for rating the answer." if created else "Your rating was updated."
+    )
+    return redirect(answer)
+
+
+@posting_required
+def edit_answer(request, pk):
+    answer = visible_answer(request, pk)
+    _check(permissions.can_edit_answer(request.user, answer))
+    form = AnswerEditForm(request.POST or None, initial={"body": answer.body})
+    if request.method == "POST" and form.is_valid():
+        services.edit_answer(answer=answer, editor=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Your answer was updated.")
+        return redirect(answer)
+    return render(request, "forum/edit_answer.html", {"form": form, "answer": answer})

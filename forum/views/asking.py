@@ -1,0 +1,77 @@
+"""Asking a question, open to a category or addressed to one expert."""
+
+from datetime import timedelta
+from http import HTTPStatus
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.ratelimit import Rate, hit
+from experts.models import ExpertProfile
+
+from ..forms import AskForm
+from ..markdown import render_markdown
+from ..models import Category
+from ..services import ask_question
+from .guards import posting_required
+
+
+def ask_rate(user) -> Rate:
+    """New accounts get the stricter limit: most spam comes from them."""
+    new = user.date_joined > timezone.now() - timedelta(days=settings.NEW_ACCOUNT_DAYS)
+    return Rate.parse(settings.ASK_RATE_NEW_ACCOUNT if new else settings.ASK_RATE)
+
+
+@posting_required
+def ask(request, handle=None):
+    expert = None
+    if handle is not None:
+        expert = get_object_or_404(
+            ExpertProfile.objects.approved().select_related("user"), user__handle=handle
+        )
+    initial = {}
+    category_path = request.GET.get("category")
+    if category_path:
+        initial["category"] = Category.objects.filter(path=category_path).first()
+    if expert is not None:
+        initial["expert"] = expert
+        only = list(expert.categories.all()[:2])
+        if len(only) == 1:
+            initial.setdefault("category", only[0])
+    form = AskForm(request.POST or None, initial=initial, expert=expert)
+
+    preview = None
+    if request.method == "POST":
+        wants_preview = request.POST.get("action") == "preview"
+        if wants_preview or not form.is_valid():
+            body = request.POST.get("body", "")
+            preview = render_markdown(body) if wants_preview and body else None
+            return render(
+                request, "forum/ask.html", {"form": form, "expert": expert, "preview": preview}
+            )
+        rate = ask_rate(request.user)
+        if not hit("ask", request.user.pk, rate):
+            return render(
+                request,
+                "forum/rate_limited.html",
+                {"form": form, "expert": expert, "rate": rate},
+                status=HTTPStatus.TOO_MANY_REQUESTS,
+            )
+        data = form.cleaned_data
+        question, created = ask_question(
+            asker=request.user,
+            category=data["category"],
+            expert=data["expert"].user if data["expert"] else None,
+            title=data["title"],
+            body=data["body"],
+            visibility=data["visibility"],
+            submission_key=data["submission_key"],
+        )
+        if created:
+            messages.success(
+                request, "Your question was sent. We will tell you when it is answered."
+            )
+        return redirect(question)
+    return render(request, "forum/ask.html", {"form": form, "expert": expert, "preview": preview})
