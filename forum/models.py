@@ -12,6 +12,8 @@ from accounts.roles import is_moderator
 from .markdown import MAX_BODY_LENGTH, render_markdown
 
 MAX_FOLLOW_UP_LENGTH = 5_000
+# Thread action URLs (/q/<id>/answer/) share the shape of /q/<id>/<slug>/.
+RESERVED_SLUGS = frozenset({"answer", "decline", "readdress", "close"})
 
 
 class Category(models.Model):
@@ -199,7 +201,9 @@ class Question(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:80].strip("-") or "question"
+            self.slug = slugify(self.title)[:70].strip("-") or "question"
+            if self.slug in RESERVED_SLUGS:
+                self.slug = f"{self.slug}-question"
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 

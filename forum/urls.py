@@ -11,11 +11,12 @@ urlpatterns = [
     path("ask/", asking.ask, name="ask"),
     path("experts/<str:handle>/ask/", asking.ask, name="ask_expert"),
     path("q/<int:pk>/", threads.question_detail, name="question_short"),
-    path("q/<int:pk>/<slug:slug>/", threads.question_detail, name="question"),
+    # Actions before the slug route, which would otherwise take "answer" for a slug.
     path("q/<int:pk>/answer/", actions.answer, name="answer_question"),
     path("q/<int:pk>/decline/", actions.decline, name="decline"),
     path("q/<int:pk>/readdress/", actions.readdress, name="readdress"),
     path("q/<int:pk>/close/", actions.close, name="close"),
+    path("q/<int:pk>/<slug:slug>/", threads.question_detail, name="question"),
     path("a/<int:pk>/", threads.answer_redirect, name="answer"),
     path("a/<int:pk>/follow-up/", actions.follow_up, name="follow_up"),
     path("a/<int:pk>/rate/", actions.rate, name="rate"),

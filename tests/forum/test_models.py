@@ -33,6 +33,14 @@ def test_a_question_gets_a_slug_and_stored_html():
     assert question.get_absolute_url() == f"/q/{question.pk}/it-band-pain-need-help/"
 
 
+@pytest.mark.parametrize("title", ["Answer", "close", "Decline!"])
+def test_a_slug_never_takes_the_name_of_a_thread_action(client, title):
+    question = QuestionFactory(title=title)
+
+    assert question.slug.endswith("-question")
+    assert client.get(question.get_absolute_url()).status_code == 200
+
+
 def test_a_question_title_without_letters_still_has_a_url():
     assert QuestionFactory(title="???").slug == "question"
 
