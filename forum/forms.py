@@ -97,7 +97,7 @@ class AskForm(forms.Form):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, expert=None, **kwargs):
+    def __init__(self, *args, asker, expert=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_expert = expert
         if not self.is_bound:
@@ -110,7 +110,8 @@ class AskForm(forms.Form):
             )
             self.fields["expert"].empty_label = None
         category = self._selected_category()
-        queryset = experts_for(category)
+        # Nobody asks themself: an expert asking sees the other experts only.
+        queryset = experts_for(category, exclude_user_ids=[asker.pk])
         if expert is not None:
             queryset = queryset.filter(pk=expert.pk) if category else ExpertProfile.objects.none()
         self.fields["expert"].queryset = queryset

@@ -72,6 +72,7 @@ def can_decline(user, question) -> bool:
         can_post(user)
         and is_expert(user)
         and question.expert_id == user.pk
+        and question.asker_id != user.pk
         and question.status == QuestionStatus.AWAITING
         and is_open(question)
         and not _answered_by(question, user)
@@ -96,6 +97,7 @@ def can_close(user, question) -> bool:
         and user.pk == question.asker_id
         and question.status == QuestionStatus.ANSWERED
         and not question.locked
+        and not question.is_hidden
     )
 
 

@@ -21,6 +21,7 @@ from ..forms import (
     RatingForm,
     ReaddressForm,
 )
+from ..models import QuestionStatus
 from .guards import posting_required
 from .threads import render_thread, visible_answer, visible_question
 
@@ -34,6 +35,10 @@ def _check(allowed):
 @posting_required
 def answer(request, pk):
     question = visible_question(request, pk)
+    mine = question.answers.filter(author=request.user).first()
+    if mine is not None:
+        # A double click: the first submit already posted it.
+        return redirect(mine)
     _check(permissions.can_answer(request.user, question))
     form = AnswerForm(request.POST)
     if not form.is_valid():
@@ -42,7 +47,7 @@ def answer(request, pk):
         question=question, author=request.user, body=form.cleaned_data["body"]
     )
     if created:
-        messages.success(request, "Your answer is posted. The asker will be told.")
+        messages.success(request, "Your answer is posted.")
     return redirect(answer)
 
 
@@ -50,6 +55,8 @@ def answer(request, pk):
 @posting_required
 def decline(request, pk):
     question = visible_question(request, pk)
+    if question.declines.filter(expert=request.user).exists():
+        return redirect("forum:inbox")  # A double click: already declined.
     _check(permissions.can_decline(request.user, question))
     form = DeclineForm(request.POST, auto_id="id_decline_%s")
     if not form.is_valid():
@@ -82,6 +89,8 @@ def readdress(request, pk):
 @posting_required
 def close(request, pk):
     question = visible_question(request, pk)
+    if question.status == QuestionStatus.CLOSED and question.asker_id == request.user.pk:
+        return redirect(question)  # A double click: already resolved.
     _check(permissions.can_close(request.user, question))
     services.close_question(question=question)
     messages.success(request, "The thread is marked resolved. Thank you!")

@@ -40,7 +40,7 @@ def ask(request, handle=None):
         only = list(expert.categories.all()[:2])
         if len(only) == 1:
             initial.setdefault("category", only[0])
-    form = AskForm(request.POST or None, initial=initial, expert=expert)
+    form = AskForm(request.POST or None, initial=initial, asker=request.user, expert=expert)
 
     preview = None
     if request.method == "POST":
@@ -71,7 +71,8 @@ def ask(request, handle=None):
         )
         if created:
             messages.success(
-                request, "Your question was sent. We will tell you when it is answered."
+                request,
+                "Your question was sent. Its answer will appear here and under My questions.",
             )
         return redirect(question)
     return render(request, "forum/ask.html", {"form": form, "expert": expert, "preview": preview})
