@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("forum.urls")),
     *preview_urlpatterns,
     path("experts/", include("experts.urls")),
+    path("moderation/", include("config.moderation_urls")),
     path("me/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,14 +1,25 @@
 """Writes that belong to the experts app."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Rating
+from . import scorecard
+from .models import (
+    CategoryRequest,
+    Credential,
+    DecisionKind,
+    ExpertDecision,
+    ExpertProfile,
+    ExpertStatus,
+    Rating,
+    RequestStatus,
+)
 
 
 @transaction.atomic
 def rate_answer(*, answer, rater, knowledgeability, clarity, politeness, thank_you_note=""):
     """Create or change the asker's rating of an answer. Returns (rating, created)."""
-    return Rating.objects.update_or_create(
+    rating, created = Rating.objects.update_or_create(
         answer=answer,
         defaults={
             "expert_id": answer.author_id,
@@ -19,3 +30,125 @@ def rate_answer(*, answer, rater, knowledgeability, clarity, politeness, thank_y
             "thank_you_note": thank_you_note,
         },
     )
+    scorecard.refresh(answer.author_id)
+    return rating, created
+
+
+# -- Applications and moderator decisions ------------------------------------------------------
+
+CREDENTIAL_FIELDS = ("kind", "title", "issuer", "year", "link")
+
+
+def _decide(profile, moderator, kind, reason="", **related):
+    return ExpertDecision.objects.create(
+        profile=profile, moderator=moderator, kind=kind, reason=reason, **related
+    )
+
+
+@transaction.atomic
+def submit_application(*, user, form, credentials) -> ExpertProfile:
+    """Create or resubmit the member's application; a refused one goes back to pending.
+
+    `form` is a bound, valid ApplicationForm for the user's profile (new or
+    existing) and `credentials` its valid credential formset.
+    """
+    profile = form.save(commit=False)
+    profile.user = user
+    if profile.status in (ExpertStatus.REFUSED, ""):
+        profile.status = ExpertStatus.PENDING
+    profile.refusal_reason = ""
+    profile.save()
+    form.save_m2m()
+    credentials.instance = profile
+    save_credentials(credentials)
+    return profile
+
+
+def save_credentials(formset):
+    """Save a credential formset; a material change to a verified credential unverifies it."""
+    for form in formset.forms:
+        credential = form.instance
+        material = any(field in form.changed_data for field in CREDENTIAL_FIELDS)
+        if credential.pk and credential.verified_at and material:
+            credential.verified_at = None
+            credential.verified_by = None
+    formset.save()
+
+
+@transaction.atomic
+def update_profile(*, form, credentials) -> ExpertProfile:
+    profile = form.save()
+    save_credentials(credentials)
+    return profile
+
+
+@transaction.atomic
+def approve(*, profile, moderator) -> ExpertProfile:
+    profile.status = ExpertStatus.APPROVED
+    profile.approved_at = profile.approved_at or timezone.now()
+    profile.refusal_reason = ""
+    profile.save(update_fields=["status", "approved_at", "refusal_reason"])
+    _decide(profile, moderator, DecisionKind.APPROVED)
+    scorecard.refresh(profile.user_id)
+    return profile
+
+
+@transaction.atomic
+def refuse(*, profile, moderator, reason) -> ExpertProfile:
+    profile.status = ExpertStatus.REFUSED
+    profile.refusal_reason = reason
+    profile.save(update_fields=["status", "refusal_reason"])
+    _decide(profile, moderator, DecisionKind.REFUSED, reason)
+    return profile
+
+
+@transaction.atomic
+def suspend(*, profile, moderator, reason) -> ExpertProfile:
+    profile.status = ExpertStatus.SUSPENDED
+    profile.save(update_fields=["status"])
+    _decide(profile, moderator, DecisionKind.SUSPENDED, reason)
+    return profile
+
+
+@transaction.atomic
+def restore(*, profile, moderator, reason="") -> ExpertProfile:
+    profile.status = ExpertStatus.APPROVED
+    profile.save(update_fields=["status"])
+    _decide(profile, moderator, DecisionKind.RESTORED, reason)
+    return profile
+
+
+@transaction.atomic
+def verify_credential(*, credential, moderator, verified=True) -> Credential:
+    credential.verified_at = timezone.now() if verified else None
+    credential.verified_by = moderator if verified else None
+    credential.save(update_fields=["verified_at", "verified_by"])
+    kind = DecisionKind.CREDENTIAL_VERIFIED if verified else DecisionKind.CREDENTIAL_UNVERIFIED
+    _decide(credential.profile, moderator, kind, credential=credential)
+    return credential
+
+
+@transaction.atomic
+def request_categories(*, profile, categories) -> list[CategoryRequest]:
+    """An approved expert asks for more categories; moderators decide each."""
+    requests = []
+    for category in categories:
+        request, _ = CategoryRequest.objects.get_or_create(
+            profile=profile, category=category, status=RequestStatus.PENDING
+        )
+        requests.append(request)
+    return requests
+
+
+@transaction.atomic
+def decide_category_request(*, request, moderator, approved, reason="") -> CategoryRequest:
+    request.status = RequestStatus.APPROVED if approved else RequestStatus.REFUSED
+    request.reason = reason
+    request.decided_by = moderator
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    if approved:
+        request.profile.categories.add(request.category)
+    kind = DecisionKind.CATEGORY_APPROVED if approved else DecisionKind.CATEGORY_REFUSED
+    _decide(request.profile, moderator, kind, reason, category=request.category)
+    return request

@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from experts import scorecard
+
 from .models import (
     Answer,
     AnswerRevision,
@@ -49,6 +51,8 @@ def ask_question(
         if submission_key is None:
             raise
         return Question.objects.get(asker=asker, submission_key=submission_key), False
+    if expert is not None:
+        scorecard.refresh(expert.pk)  # Its share of declined questions changed.
     return question, True
 
 
@@ -68,6 +72,7 @@ def post_answer(*, question, author, body) -> tuple[Answer, bool]:
         answered_at=question.answered_at or now,
         last_activity_at=now,
     )
+    scorecard.refresh(author.pk)
     return answer, True
 
 
@@ -92,6 +97,7 @@ def decline_question(*, question, expert, reason, note="") -> Decline:
     Question.objects.filter(pk=question.pk).update(
         status=QuestionStatus.DECLINED, last_activity_at=timezone.now()
     )
+    scorecard.refresh(expert.pk)
     return decline
 
 
@@ -102,6 +108,7 @@ def readdress_question(*, question, expert) -> Question:
     question.status = QuestionStatus.AWAITING
     question.last_activity_at = timezone.now()
     question.save(update_fields=["expert", "status", "last_activity_at", "updated_at"])
+    scorecard.refresh(expert.pk)
     return question
 
 

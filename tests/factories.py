@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import MODERATORS_GROUP
+from experts import scorecard
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -104,6 +105,8 @@ class AnswerFactory(factory.django.DjangoModelFactory):
             question.status = "answered"
             question.answered_at = question.answered_at or self.created_at
             question.save(update_fields=["answer_count", "status", "answered_at"])
+        if create:
+            scorecard.refresh(self.author_id)  # As forum.services.post_answer does.
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import posting_required
 from experts.services import rate_answer
 
 from .. import permissions, services
@@ -22,7 +23,6 @@ from ..forms import (
     ReaddressForm,
 )
 from ..models import QuestionStatus
-from .guards import posting_required
 from .threads import render_thread, visible_answer, visible_question
 
 

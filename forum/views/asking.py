@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from accounts.decorators import posting_required
 from accounts.ratelimit import Rate, hit
 from experts.models import ExpertProfile
 
 from ..forms import AskForm
-from ..markdown import render_markdown
+from ..markdown import MAX_BODY_LENGTH, render_markdown
 from ..models import Category
 from ..services import ask_question
-from .guards import posting_required
 
 
 def ask_rate(user) -> Rate:
@@ -40,17 +40,19 @@ def ask(request, handle=None):
         only = list(expert.categories.all()[:2])
         if len(only) == 1:
             initial.setdefault("category", only[0])
+    if request.method == "POST" and request.POST.get("action") == "preview":
+        # Preview (and, without JavaScript, refreshing the experts for a new
+        # category) shows what was typed without judging it yet.
+        form = AskForm(initial=request.POST.dict(), asker=request.user, expert=expert)
+        body = request.POST.get("body", "")
+        preview = render_markdown(body[:MAX_BODY_LENGTH]) if body.strip() else None
+        return render(
+            request, "forum/ask.html", {"form": form, "expert": expert, "preview": preview}
+        )
     form = AskForm(request.POST or None, initial=initial, asker=request.user, expert=expert)
-
-    preview = None
     if request.method == "POST":
-        wants_preview = request.POST.get("action") == "preview"
-        if wants_preview or not form.is_valid():
-            body = request.POST.get("body", "")
-            preview = render_markdown(body) if wants_preview and body else None
-            return render(
-                request, "forum/ask.html", {"form": form, "expert": expert, "preview": preview}
-            )
+        if not form.is_valid():
+            return render(request, "forum/ask.html", {"form": form, "expert": expert})
         rate = ask_rate(request.user)
         if not hit("ask", request.user.pk, rate):
             return render(
@@ -75,4 +77,4 @@ def ask(request, handle=None):
                 "Your question was sent. Its answer will appear here and under My questions.",
             )
         return redirect(question)
-    return render(request, "forum/ask.html", {"form": form, "expert": expert, "preview": preview})
+    return render(request, "forum/ask.html", {"form": form, "expert": expert})

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from experts.models import ExpertProfile
+from experts.models import DEFAULT_EXPERT_ORDER, EXPERT_ORDERS, ExpertProfile
 
 from ..models import Answer, Category, Question
 from ..tree import category_tree
@@ -40,12 +40,9 @@ def category(request, path):
         .order_by("-created_at", "-id")
     )
     page = Paginator(archive, PAGE_SIZE).get_page(request.GET.get("page"))
-    experts = (
-        ExpertProfile.objects.in_category(category)
-        .with_public_answer_count()
-        .select_related("user")
-        .order_by("-public_answer_count", "user__display_name")
-    )
+    order = request.GET.get("order")
+    order = order if order in EXPERT_ORDERS else DEFAULT_EXPERT_ORDER
+    experts = ExpertProfile.objects.in_category(category).ordered_by(order).select_related("user")
     return render(
         request,
         "forum/category.html",
@@ -55,6 +52,8 @@ def category(request, path):
             "subcategories": category_tree(root=category),
             "page_obj": page,
             "experts": experts[:12],
+            "order": order,
+            "orders": EXPERT_ORDERS,
         },
     )
 

@@ -7,7 +7,6 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from accounts.roles import is_moderator
-from experts.models import Rating
 
 from .. import permissions
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, ReaddressForm
@@ -67,6 +66,8 @@ def render_thread(request, question, *, status=200, **bound_forms):
             answer.follow_up_form = (mine and bound_forms.get("follow_up_form")) or FollowUpForm(
                 auto_id=f"id_followup_{answer.pk}_%s"
             )
+            if user.pk == answer.author_id:
+                answer.follow_up_form.fields["body"].label = "Your reply"
         if answer.can_rate:
             rating = getattr(answer, "rating", None)
             initial = (
@@ -94,9 +95,6 @@ def render_thread(request, question, *, status=200, **bound_forms):
     if not experts and question.expert:
         experts = [question.expert]
     experts = [e for e in experts if hasattr(e, "expert_profile")]
-    averages = Rating.objects.averages_by_expert([e.pk for e in experts]) if experts else {}
-    for expert in experts:
-        expert.expert_profile.ratings = averages.get(expert.pk)
     context = {
         "question": question,
         "ancestors": question.category.ancestors(),

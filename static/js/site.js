@@ -5,6 +5,14 @@
  * - Disclosure menus marked data-menu close on Escape and on a click outside,
  *   as people expect a menu to; without JavaScript they close on a second
  *   click of their summary.
+ * - Markdown editors (django-markdownx: a textarea plus a .markdownx-preview
+ *   that its script fills): the preview is named "Preview" for assistive
+ *   technology and hidden while there is nothing to show, and Tab leaves the
+ *   text area as everywhere else instead of typing a tab character (the
+ *   widget's own Tab handling traps keyboard users in the field).
+ * - On a thread page sent back with errors (a follow-up, rating or answer
+ *   form far down the page), the first invalid field is brought into view and
+ *   focused, its <details> opened, so the error is not missed at the top.
  */
 (function () {
   "use strict";
@@ -61,9 +69,63 @@
     });
   }
 
+  function enhanceEditors(root) {
+    root.querySelectorAll(".markdownx").forEach(function (editor) {
+      var textarea = editor.querySelector("textarea");
+      var preview = editor.querySelector(".markdownx-preview");
+      if (preview) {
+        var label = textarea && textarea.labels && textarea.labels[0];
+        var name = label ? label.textContent.replace("*", "").trim() : "";
+        preview.setAttribute("role", "region");
+        preview.setAttribute("aria-label", name ? "Preview of " + name.toLowerCase() : "Preview");
+        var update = function () {
+          // The widget shows whatever the server answered; a whole error page
+          // (an expired form, a server error) is replaced by a short note.
+          if (preview.querySelector("header, main, footer, nav, form")) {
+            preview.textContent = "The preview is not available right now. Your text is not affected.";
+          }
+          preview.hidden = !preview.innerHTML.trim();
+        };
+        update();
+        // markdownx fires these on its wrapper; they do not bubble.
+        editor.addEventListener("markdownx.update", update);
+        editor.addEventListener("markdownx.updateError", update);
+      }
+      // Capturing on the wrapper runs before the widget's own handler on the
+      // text area; stopping the event there lets the browser move focus.
+      editor.addEventListener(
+        "keydown",
+        function (event) {
+          if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+            event.stopPropagation();
+          }
+        },
+        true
+      );
+    });
+  }
+
+  function focusFirstError() {
+    if (window.location.hash) {
+      return;
+    }
+    var field = document.querySelector(".thread [aria-invalid='true']");
+    if (!field) {
+      return;
+    }
+    var details = field.closest("details");
+    if (details) {
+      details.open = true;
+    }
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  }
+
   function init() {
     enhanceAlerts(document);
     enhanceMenus();
+    enhanceEditors(document);
+    focusFirstError();
   }
 
   if (document.readyState === "loading") {

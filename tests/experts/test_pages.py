@@ -94,12 +94,12 @@ def test_an_unknown_expert_is_404(client, db):
 def test_profile_queries_do_not_grow_with_answers(client, profile, django_assert_num_queries):
     """Guards against N+1 queries over credentials, categories and answers."""
     AnswerFactory(author=profile.user)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(profile.get_absolute_url())
     for _ in range(25):
         AnswerFactory(author=profile.user)
         CredentialFactory(profile=profile)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(profile.get_absolute_url())
     assert len(response.context["page_obj"]) == 20
 
@@ -127,4 +127,4 @@ def test_answer_counts_ignore_private_questions(client, profile):
 
     response = client.get(reverse("experts:directory"))
 
-    assert response.context["page_obj"][0].public_answer_count == 1
+    assert response.context["page_obj"][0].answer_total == 1

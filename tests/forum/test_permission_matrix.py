@@ -300,7 +300,7 @@ def assert_outcome(response, outcome, before):
         assert "account/verified_email_required.html" in [t.name for t in response.templates]
     elif outcome == CANNOT_POST:
         assert response.status_code == HTTPStatus.FORBIDDEN
-        assert "forum/cannot_post.html" in [t.name for t in response.templates]
+        assert "accounts/cannot_post.html" in [t.name for t in response.templates]
     elif outcome == NOT_FOUND:
         assert response.status_code == HTTPStatus.NOT_FOUND
     elif outcome == FORBIDDEN:

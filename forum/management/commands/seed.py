@@ -2,6 +2,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from experts import scorecard
+
 SEED_FIXTURE = "seed.json"
 # A user the fixture creates: present means the seed is already loaded.
 SEED_MARKER_EMAIL = "jeremy.lanfranco@example.com"
@@ -15,3 +17,5 @@ class Command(BaseCommand):
             self.stdout.write("Seed data already loaded.")
             return
         call_command("loaddata", SEED_FIXTURE, verbosity=options["verbosity"])
+        # Fixtures skip the services, so compute the scorecards they would have kept.
+        scorecard.refresh_all()

@@ -1,22 +1,36 @@
+"""Pages anyone can read: the experts directory and a profile."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from .models import CREDENTIAL_GROUP_TITLES, ExpertProfile, Rating
+from .. import scorecard
+from ..models import (
+    CREDENTIAL_GROUP_TITLES,
+    DEFAULT_EXPERT_ORDER,
+    EXPERT_ORDERS,
+    ExpertProfile,
+    Rating,
+)
 
 PAGE_SIZE = 20
 
 
 def directory(request):
-    """Ask Experts: every approved expert, those with most answers first."""
+    """Ask Experts: every approved expert, in the order the visitor picks."""
+    order = request.GET.get("order")
+    order = order if order in EXPERT_ORDERS else DEFAULT_EXPERT_ORDER
     experts = (
         ExpertProfile.objects.approved()
-        .with_public_answer_count()
+        .ordered_by(order)
         .select_related("user")
         .prefetch_related("categories")
-        .order_by("-public_answer_count", "user__display_name", "pk")
     )
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "experts/directory.html", {"page_obj": page})
+    return render(
+        request,
+        "experts/directory.html",
+        {"page_obj": page, "order": order, "orders": EXPERT_ORDERS},
+    )
 
 
 def profile(request, handle):
@@ -35,9 +49,6 @@ def profile(request, handle):
         .order_by("-created_at", "-id")
     )
     page = Paginator(answers, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Averages count every rating (private ones included, as numbers only);
-    # the notes shown are only those on public answers.
-    ratings = Rating.objects.averages_by_expert([profile.user_id]).get(profile.user_id)
     notes = (
         Rating.objects.shown()
         .filter(expert=profile.user)
@@ -49,9 +60,9 @@ def profile(request, handle):
         request,
         "experts/profile.html",
         {
-            "ratings": ratings,
-            "thank_you_notes": notes,
             "profile": profile,
+            "charts": scorecard.charts(profile),
+            "thank_you_notes": notes,
             "credential_groups": [
                 (CREDENTIAL_GROUP_TITLES[kind], items) for kind, items in groups.items() if items
             ],

@@ -1,0 +1,56 @@
+"""View guards built on the named role checks."""
+
+from functools import wraps
+from http import HTTPStatus
+
+from allauth.account.decorators import verified_email_required
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from .roles import can_post, is_moderator, why_cannot_post
+
+
+def posting_required(view):
+    """Signed in, e-mail verified (allauth re-sends the link and says so), not suspended.
+
+    Anyone else is told why they cannot post, and nothing is written.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_post(request.user):
+            return render(
+                request,
+                "accounts/cannot_post.html",
+                {"reason": why_cannot_post(request.user)},
+                status=HTTPStatus.FORBIDDEN,
+            )
+        return view(request, *args, **kwargs)
+
+    return verified_email_required(wrapper)
+
+
+def moderator_required(view):
+    """Moderators only, and only with two-factor authentication switched on.
+
+    Anyone else gets a 404: the moderation pages do not exist for them.
+    """
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_moderator(request.user):
+            raise Http404
+        if not is_mfa_enabled(request.user):
+            messages.warning(
+                request,
+                "The moderation pages need two-factor authentication. "
+                "Set up an authenticator app, then come back.",
+            )
+            return redirect("mfa_index")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,27 @@
+from .credentials import CREDENTIAL_GROUP_TITLES, Credential, CredentialKind
+from .decisions import CategoryRequest, DecisionKind, ExpertDecision, RequestStatus
+from .profiles import (
+    DEFAULT_EXPERT_ORDER,
+    EXPERT_ORDERS,
+    ExpertProfile,
+    ExpertProfileQuerySet,
+    ExpertStatus,
+)
+from .ratings import Rating, RatingQuerySet
+
+__all__ = [
+    "CREDENTIAL_GROUP_TITLES",
+    "DEFAULT_EXPERT_ORDER",
+    "EXPERT_ORDERS",
+    "CategoryRequest",
+    "Credential",
+    "CredentialKind",
+    "DecisionKind",
+    "ExpertDecision",
+    "ExpertProfile",
+    "ExpertProfileQuerySet",
+    "ExpertStatus",
+    "Rating",
+    "RatingQuerySet",
+    "RequestStatus",
+]

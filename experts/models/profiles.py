@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import is_moderator
+
+# The orders of the "Ask Experts" lists (?order=), each backed by an index.
+EXPERT_ORDERS = {
+    "rating": ("Best rated", ["-rating_average", "-answer_total", "pk"]),
+    "answers": ("Most answers", ["-answer_total", "-rating_average", "pk"]),
+    "response": ("Fastest answers", ["median_response", "-answer_total", "pk"]),
+}
+DEFAULT_EXPERT_ORDER = "rating"
+
+
+class ExpertStatus(models.TextChoices):
+    PENDING = "pending", "Pending approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class ExpertProfileQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=ExpertStatus.APPROVED, user__is_active=True)
+
+    def visible_to(self, user):
+        """Approved profiles for everyone; others only to their owner and to moderators."""
+        if is_moderator(user):
+            return self.all()
+        approved = Q(status=ExpertStatus.APPROVED, user__is_active=True)
+        if user.is_authenticated:
+            return self.filter(approved | Q(user=user))
+        return self.filter(approved)
+
+    def in_category(self, category):
+        """Approved experts of a category or of any category below it."""
+        in_subtree = ExpertProfile.objects.filter(
+            Q(categories=category) | Q(categories__path__startswith=f"{category.path}/")
+        ).values("pk")
+        return self.approved().filter(pk__in=in_subtree)
+
+    def covering(self, category):
+        """Approved experts who answer in `category`: it, or an ancestor, is one of theirs."""
+        paths = [category.path, *category.ancestor_paths()]
+        covering = ExpertProfile.objects.filter(categories__path__in=paths).values("pk")
+        return self.approved().filter(pk__in=covering)
+
+    def with_questions_today(self):
+        """Annotate `questions_today`: questions addressed to the expert since midnight."""
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.annotate(
+            questions_today=Count(
+                "user__addressed_questions",
+                filter=Q(user__addressed_questions__created_at__gte=midnight),
+            )
+        )
+
+    def available(self):
+        """Experts an asker may pick now: accepting questions and under their daily limit."""
+        return (
+            self.filter(accepting_questions=True)
+            .with_questions_today()
+            .filter(questions_today__lt=F("daily_question_limit"))
+        )
+
+    def ordered_by(self, key):
+        """Order by one of EXPERT_ORDERS (unknown keys: the default), unmeasured experts last."""
+        first, *rest = EXPERT_ORDERS.get(key, EXPERT_ORDERS[DEFAULT_EXPERT_ORDER])[1]
+        if first.startswith("-"):
+            expression = F(first[1:]).desc(nulls_last=True)
+        else:
+            expression = F(first).asc(nulls_last=True)
+        return self.order_by(expression, *rest)
+
+
+class ExpertProfile(models.Model):
+    """What a volunteer expert shows the public; one per user who applied."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile"
+    )
+    headline = models.CharField(
+        max_length=160, help_text="One line under your name, e.g. “Sports massage therapist”."
+    )
+    expertise = models.TextField(
+        "what I can answer", help_text="The questions you can answer, in your own words."
+    )
+    experience = models.TextField(blank=True, help_text="Years and kinds of practice.")
+    location = models.CharField(max_length=120, blank=True)
+    categories = models.ManyToManyField(
+        "forum.Category", related_name="experts", help_text="The categories you answer in."
+    )
+    status = models.CharField(
+        max_length=10, choices=ExpertStatus.choices, default=ExpertStatus.PENDING
+    )
+    refusal_reason = models.TextField(
+        blank=True, help_text="Why a moderator refused the application; the applicant sees it."
+    )
+    accepting_questions = models.BooleanField(
+        default=True, help_text="Untick while on vacation: askers cannot pick you."
+    )
+    away_until = models.DateField(
+        null=True, blank=True, help_text="Optional: the day you expect to be back, shown to askers."
+    )
+    daily_question_limit = models.PositiveSmallIntegerField(
+        default=5, help_text="Most questions addressed to you per day."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    # The scorecard, recomputed by experts.scorecard.refresh() after every
+    # answer, rating or decline, so lists can show and sort by it cheaply.
+    answer_total = models.PositiveIntegerField(default=0, editable=False)
+    rating_total = models.PositiveIntegerField(default=0, editable=False)
+    rating_average = models.FloatField(null=True, blank=True, editable=False)
+    knowledgeability_average = models.FloatField(null=True, blank=True, editable=False)
+    clarity_average = models.FloatField(null=True, blank=True, editable=False)
+    politeness_average = models.FloatField(null=True, blank=True, editable=False)
+    median_response = models.DurationField(
+        null=True, blank=True, editable=False, help_text="Median time to answer a question."
+    )
+    decline_share = models.FloatField(
+        null=True, blank=True, editable=False, help_text="Share of addressed questions declined."
+    )
+    last_answer_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ExpertProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "expert profile"
+        verbose_name_plural = "expert profiles"
+        ordering = ["user__display_name", "id"]
+        indexes = [
+            models.Index(fields=["status", "-approved_at"], name="experts_profile_status"),
+            # The orders of the "Ask Experts" lists.
+            models.Index(fields=["-rating_average", "-answer_total"], name="experts_by_rating"),
+            models.Index(fields=["-answer_total"], name="experts_by_answers"),
+            models.Index(fields=["median_response"], name="experts_by_response"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("experts:profile", kwargs={"handle": self.user.handle})
+
+    @property
+    def is_approved(self):
+        return self.status == ExpertStatus.APPROVED
+
+    @property
+    def is_available(self):
+        return self.is_approved and self.accepting_questions
