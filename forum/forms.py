@@ -52,13 +52,29 @@ class ExpertSelect(forms.Select):
 
 
 def experts_for(category, *, exclude_user_ids=()):
-    """Approved experts covering a category, with what the form needs to show them."""
+    """Approved experts covering a category who may be picked today, or shown as at their limit.
+
+    Experts on vacation are left out of the choices (see `away_experts`).
+    """
     if category is None:
         return ExpertProfile.objects.none()
     return (
         ExpertProfile.objects.covering(category)
+        .filter(accepting_questions=True)
         .exclude(user_id__in=exclude_user_ids)
         .with_questions_today()
+        .select_related("user")
+        .order_by("user__display_name", "pk")
+    )
+
+
+def away_experts(category):
+    """The category's experts on vacation, to tell askers who is away and until when."""
+    if category is None:
+        return ExpertProfile.objects.none()
+    return (
+        ExpertProfile.objects.covering(category)
+        .filter(accepting_questions=False)
         .select_related("user")
         .order_by("user__display_name", "pk")
     )
@@ -110,6 +126,7 @@ class AskForm(forms.Form):
             )
             self.fields["expert"].empty_label = None
         category = self._selected_category()
+        self.away_experts = away_experts(category) if expert is None else []
         # Nobody asks themself: an expert asking sees the other experts only.
         queryset = experts_for(category, exclude_user_ids=[asker.pk])
         if expert is not None:

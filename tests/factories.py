@@ -2,6 +2,7 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -31,10 +32,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ModeratorFactory(UserFactory):
+    """A moderator with an authenticator app: the moderation pages need two factors."""
+
     @factory.post_generation
     def moderator(self, create, extracted, **kwargs):
         if create:
             self.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Authenticator.objects.create(
+                user=self, type=Authenticator.Type.TOTP, data={"secret": "not-used-in-tests"}
+            )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

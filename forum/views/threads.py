@@ -1,12 +1,13 @@
 """The thread page: a question, its answers, each answer's follow-ups, and the
 forms that the viewer may use on them."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from accounts.roles import is_moderator
+from experts.models import Credential
 
 from .. import permissions
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, ReaddressForm
@@ -95,6 +96,15 @@ def render_thread(request, question, *, status=200, **bound_forms):
     if not experts and question.expert:
         experts = [question.expert]
     experts = [e for e in experts if hasattr(e, "expert_profile")]
+    # Verified credentials show beside the expert's name on every answer and card.
+    prefetch_related_objects(
+        [expert.expert_profile for expert in experts],
+        Prefetch(
+            "credentials",
+            queryset=Credential.objects.filter(verified_at__isnull=False).order_by("-verified_at"),
+            to_attr="verified_credentials",
+        ),
+    )
     context = {
         "question": question,
         "ancestors": question.category.ancestors(),

@@ -117,25 +117,39 @@ def test_a_private_question_needs_an_expert_and_the_text_is_kept(asker_client, m
     assert not Question.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("profile_changes", "why"),
-    [({"accepting_questions": False}, "on vacation"), ({"daily_question_limit": 1}, "limit")],
-)
-def test_an_unavailable_expert_is_shown_but_cannot_be_picked(
-    asker_client, massage, jeremy, profile_changes, why
-):
-    for field, value in profile_changes.items():
-        setattr(jeremy, field, value)
+def test_an_expert_at_the_daily_limit_is_shown_but_cannot_be_picked(asker_client, massage, jeremy):
+    jeremy.daily_question_limit = 1
     jeremy.save()
     QuestionFactory(category=massage, expert=jeremy.user)  # Today's first question.
 
     page = asker_client.get(reverse("forum:ask") + "?category=health/massage")
-    assert why in page.text
+    assert "Jeremy Lanfranco" in page.text
+    assert "daily limit reached" in page.text
     assert "disabled" in page.text
     response = asker_client.post(reverse("forum:ask"), ask_data(massage, expert=jeremy.pk))
 
     assert "is not taking questions right now" in response.text
     assert Question.objects.count() == 1
+
+
+def test_an_expert_on_vacation_is_not_offered_and_askers_see_when_they_are_back(
+    asker_client, massage, jeremy
+):
+    jeremy.accepting_questions = False
+    jeremy.away_until = timezone.localdate() + timedelta(days=10)
+    jeremy.save()
+
+    page = asker_client.get(reverse("forum:ask") + "?category=health/massage")
+    choices = [str(label) for _, label in page.context["form"].fields["expert"].choices]
+    assert not any("Jeremy" in label for label in choices)
+    assert "On vacation and not taking questions: Jeremy Lanfranco (back" in page.text
+    response = asker_client.post(reverse("forum:ask"), ask_data(massage, expert=jeremy.pk))
+    assert "Select a valid choice" in response.text
+
+    own_page = asker_client.get(reverse("forum:ask_expert", args=["jeremy"]))
+    assert "is on vacation and not taking questions until" in own_page.text
+    assert 'name="title"' not in own_page.text
+    assert not Question.objects.exists()
 
 
 def test_an_expert_of_another_category_cannot_be_picked(asker_client, massage):

@@ -236,14 +236,14 @@ class TestThread:
     ):
         """Guards against N+1 queries over answers, follow-ups and expert cards."""
         url = thread.get_absolute_url()
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             client.get(url)
         for _ in range(10):
             expert = ExpertProfileFactory(categories=[tree["massage"]])
             answer = AnswerFactory(question=thread, author=expert.user)
             for _ in range(4):
                 FollowUpFactory(answer=answer)
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             response = client.get(url)
         assert len(response.context["answers"]) == 11
 
