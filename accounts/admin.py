@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import User
+from .models import AuditEntry, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -50,3 +50,22 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is written by the moderation actions alone."""
+
+    list_display = ["created_at", "actor", "action", "target_label", "subject", "reason"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["target_label", "reason", "actor__handle", "subject__handle"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,13 +1,9 @@
 """Every moderation page under /moderation/, in the "moderation" URL namespace."""
 
-from django.urls import path
-
 from experts.urls import moderation_urlpatterns as experts_moderation
-from forum.views import moderation
+from forum.urls import moderation_urlpatterns as forum_moderation
 
 app_name = "moderation"
 
-urlpatterns = [
-    path("", moderation.queue, name="queue"),
-    *experts_moderation,
-]
+# The experts' routes first: forum's "<kind>/<pk>/..." patterns would match them too.
+urlpatterns = [*experts_moderation, *forum_moderation]

@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import AuditAction, record
+
 from . import scorecard
 from .models import (
     CategoryRequest,
     Credential,
-    DecisionKind,
-    ExpertDecision,
     ExpertProfile,
     ExpertStatus,
     Rating,
@@ -39,9 +39,16 @@ def rate_answer(*, answer, rater, knowledgeability, clarity, politeness, thank_y
 CREDENTIAL_FIELDS = ("kind", "title", "issuer", "year", "link")
 
 
-def _decide(profile, moderator, kind, reason="", **related):
-    return ExpertDecision.objects.create(
-        profile=profile, moderator=moderator, kind=kind, reason=reason, **related
+def _decide(profile, moderator, action, reason="", target=None, before=None, after=None):
+    """Every decision about an expert goes into the audit log, in the same transaction."""
+    return record(
+        actor=moderator,
+        action=action,
+        target=target or profile,
+        reason=reason,
+        before=before,
+        after=after,
+        subject=profile.user,
     )
 
 
@@ -88,7 +95,7 @@ def approve(*, profile, moderator) -> ExpertProfile:
     profile.approved_at = profile.approved_at or timezone.now()
     profile.refusal_reason = ""
     profile.save(update_fields=["status", "approved_at", "refusal_reason"])
-    _decide(profile, moderator, DecisionKind.APPROVED)
+    _decide(profile, moderator, AuditAction.APPROVE_EXPERT, after={"status": "approved"})
     scorecard.refresh(profile.user_id)
     return profile
 
@@ -98,7 +105,7 @@ def refuse(*, profile, moderator, reason) -> ExpertProfile:
     profile.status = ExpertStatus.REFUSED
     profile.refusal_reason = reason
     profile.save(update_fields=["status", "refusal_reason"])
-    _decide(profile, moderator, DecisionKind.REFUSED, reason)
+    _decide(profile, moderator, AuditAction.REFUSE_EXPERT, reason, after={"status": "refused"})
     return profile
 
 
@@ -106,7 +113,7 @@ def refuse(*, profile, moderator, reason) -> ExpertProfile:
 def suspend(*, profile, moderator, reason) -> ExpertProfile:
     profile.status = ExpertStatus.SUSPENDED
     profile.save(update_fields=["status"])
-    _decide(profile, moderator, DecisionKind.SUSPENDED, reason)
+    _decide(profile, moderator, AuditAction.SUSPEND_EXPERT, reason, after={"status": "suspended"})
     return profile
 
 
@@ -114,7 +121,7 @@ def suspend(*, profile, moderator, reason) -> ExpertProfile:
 def restore(*, profile, moderator, reason="") -> ExpertProfile:
     profile.status = ExpertStatus.APPROVED
     profile.save(update_fields=["status"])
-    _decide(profile, moderator, DecisionKind.RESTORED, reason)
+    _decide(profile, moderator, AuditAction.RESTORE_EXPERT, reason, after={"status": "approved"})
     return profile
 
 
@@ -123,8 +130,8 @@ def verify_credential(*, credential, moderator, verified=True) -> Credential:
     credential.verified_at = timezone.now() if verified else None
     credential.verified_by = moderator if verified else None
     credential.save(update_fields=["verified_at", "verified_by"])
-    kind = DecisionKind.CREDENTIAL_VERIFIED if verified else DecisionKind.CREDENTIAL_UNVERIFIED
-    _decide(credential.profile, moderator, kind, credential=credential)
+    action = AuditAction.VERIFY_CREDENTIAL if verified else AuditAction.UNVERIFY_CREDENTIAL
+    _decide(credential.profile, moderator, action, target=credential)
     return credential
 
 
@@ -149,6 +156,6 @@ def decide_category_request(*, request, moderator, approved, reason="") -> Categ
     request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     if approved:
         request.profile.categories.add(request.category)
-    kind = DecisionKind.CATEGORY_APPROVED if approved else DecisionKind.CATEGORY_REFUSED
-    _decide(request.profile, moderator, kind, reason, category=request.category)
+    action = AuditAction.APPROVE_CATEGORY if approved else AuditAction.REFUSE_CATEGORY
+    _decide(request.profile, moderator, action, reason, after={"category": request.category.name})
     return request

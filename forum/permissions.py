@@ -5,7 +5,7 @@ decide what a user may do with a question or answer they can already see.
 Each answers yes or no and never raises.
 """
 
-from accounts.roles import can_post
+from accounts.roles import can_post, is_moderator
 
 from .models import QuestionStatus
 
@@ -128,3 +128,13 @@ def can_rate(user, answer, question=None) -> bool:
 def can_edit_answer(user, answer, question=None) -> bool:
     question = question or answer.question
     return can_post(user) and user.pk == answer.author_id and not question.locked
+
+
+def can_flag(user, item) -> bool:
+    """Members flag what they can see, except their own posts."""
+    author_id = item.asker_id if hasattr(item, "asker_id") else item.author_id
+    return can_post(user) and user.pk != author_id
+
+
+def can_moderate(user) -> bool:
+    return is_moderator(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, asking, browse, inbox, me, preview, threads
+from .views import actions, asking, browse, inbox, me, moderation, preview, threads
 
 app_name = "forum"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("a/<int:pk>/follow-up/", actions.follow_up, name="follow_up"),
     path("a/<int:pk>/rate/", actions.rate, name="rate"),
     path("a/<int:pk>/edit/", actions.edit_answer, name="edit_answer"),
+    path("flag/<str:kind>/<int:pk>/", actions.flag, name="flag"),
     path("me/questions/", me.my_questions, name="my_questions"),
     path("me/inbox/", inbox.inbox, name="inbox"),
 ]
@@ -28,4 +29,20 @@ urlpatterns = [
 # The editor widget posts here for its preview (see forum.views.preview).
 preview_urlpatterns = [
     path("markdown/preview/", preview.markdown_preview, name="markdownx_markdownify"),
+]
+
+# Mounted under /moderation/ in the "moderation" namespace by config/moderation_urls.py.
+moderation_urlpatterns = [
+    path("", moderation.queue, name="queue"),
+    path("log/", moderation.log, name="log"),
+    path("members/<str:handle>/", moderation.member, name="member"),
+    path("answers/<int:pk>/feature/", moderation.feature, name="feature"),
+    path("answers/<int:pk>/edit/", moderation.edit_answer, name="edit_answer"),
+    path("questions/<int:pk>/lock/", moderation.lock, name="lock"),
+    path("questions/<int:pk>/edit/", moderation.edit_question, name="edit_question"),
+    path("revisions/<str:kind>/<int:pk>/rollback/", moderation.rollback, name="rollback"),
+    path("<str:kind>/<int:pk>/hide/", moderation.hide, name="hide"),
+    path("<str:kind>/<int:pk>/restore/", moderation.restore, name="restore"),
+    path("<str:kind>/<int:pk>/dismiss/", moderation.dismiss, name="dismiss"),
+    path("<str:kind>/<int:pk>/history/", moderation.history, name="history"),
 ]

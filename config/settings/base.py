@@ -237,3 +237,5 @@ MARKDOWNX_SERVER_CALL_LATENCY = 600
 ASK_RATE = env.str("ASK_RATE", default="10/h")
 ASK_RATE_NEW_ACCOUNT = env.str("ASK_RATE_NEW_ACCOUNT", default="3/h")
 NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)
+FLAGS_TO_AUTO_HIDE = env.int("FLAGS_TO_AUTO_HIDE", default=3)
+FLAG_RATE = env.str("FLAG_RATE", default="20/h")

@@ -1,5 +1,5 @@
 from .credentials import CREDENTIAL_GROUP_TITLES, Credential, CredentialKind
-from .decisions import CategoryRequest, DecisionKind, ExpertDecision, RequestStatus
+from .decisions import CategoryRequest, RequestStatus
 from .profiles import (
     DEFAULT_EXPERT_ORDER,
     EXPERT_ORDERS,
@@ -16,8 +16,6 @@ __all__ = [
     "CategoryRequest",
     "Credential",
     "CredentialKind",
-    "DecisionKind",
-    "ExpertDecision",
     "ExpertProfile",
     "ExpertProfileQuerySet",
     "ExpertStatus",

@@ -22,15 +22,24 @@ class ExpertStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
 
 
+def _approved_q():
+    # A suspended member's expert profile is hidden while the suspension runs.
+    not_suspended = Q(user__suspended_at__isnull=True) | Q(
+        user__suspended_until__lte=timezone.now()
+    )
+    return Q(not_suspended, status=ExpertStatus.APPROVED, user__is_active=True)
+
+
 class ExpertProfileQuerySet(models.QuerySet):
     def approved(self):
-        return self.filter(status=ExpertStatus.APPROVED, user__is_active=True)
+        """Public experts: approved, active, and not serving a suspension."""
+        return self.filter(_approved_q())
 
     def visible_to(self, user):
         """Approved profiles for everyone; others only to their owner and to moderators."""
         if is_moderator(user):
             return self.all()
-        approved = Q(status=ExpertStatus.APPROVED, user__is_active=True)
+        approved = _approved_q()
         if user.is_authenticated:
             return self.filter(approved | Q(user=user))
         return self.filter(approved)

@@ -2,18 +2,17 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import moderator_required
+from accounts.models import AuditEntry
 
 from .. import services
 from ..forms import OptionalReasonForm, ReasonForm
 from ..models import (
     CategoryRequest,
     Credential,
-    ExpertDecision,
     ExpertProfile,
     ExpertStatus,
     RequestStatus,
@@ -63,23 +62,24 @@ def experts(request):
 @moderator_required
 def expert_detail(request, pk):
     profile = get_object_or_404(
-        ExpertProfile.objects.select_related("user").prefetch_related(
-            "categories",
-            "credentials",
-            Prefetch(
-                "decisions",
-                queryset=ExpertDecision.objects.select_related(
-                    "moderator", "credential", "category"
-                ),
-            ),
-        ),
+        ExpertProfile.objects.select_related("user").prefetch_related("categories", "credentials"),
         pk=pk,
     )
     return render(
         request,
         "moderation/expert_detail.html",
-        {"profile": profile, "reason_form": ReasonForm(), "optional_form": OptionalReasonForm()},
+        {
+            "profile": profile,
+            "entries": decisions_about(profile),
+            "reason_form": ReasonForm(),
+            "optional_form": OptionalReasonForm(),
+        },
     )
+
+
+def decisions_about(profile):
+    """The audit log's entries about this expert, newest first."""
+    return AuditEntry.objects.filter(subject=profile.user).select_related("actor", "subject")[:50]
 
 
 def _decision(request, pk, *, allowed_from, needs_reason, act, done):
@@ -94,6 +94,7 @@ def _decision(request, pk, *, allowed_from, needs_reason, act, done):
             "moderation/expert_detail.html",
             {
                 "profile": profile,
+                "entries": decisions_about(profile),
                 "reason_form": form if needs_reason else ReasonForm(),
                 "optional_form": form if not needs_reason else OptionalReasonForm(),
             },

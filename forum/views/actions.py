@@ -5,15 +5,20 @@ permission must allow the action (else 403, nothing written), then one
 service call. A form with errors re-renders the thread with the text kept.
 """
 
+from http import HTTPStatus
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import posting_required
+from accounts.ratelimit import Rate, hit
 from experts.services import rate_answer
 
-from .. import permissions, services
+from .. import moderation, permissions, services
 from ..forms import (
     AnswerEditForm,
     AnswerForm,
@@ -22,7 +27,9 @@ from ..forms import (
     RatingForm,
     ReaddressForm,
 )
-from ..models import QuestionStatus
+from ..forms_moderation import FlagForm
+from ..models import Answer, Flag, FollowUp, Question, QuestionStatus
+from ..moderation import flag_target_field
 from .threads import render_thread, visible_answer, visible_question
 
 
@@ -141,3 +148,44 @@ def edit_answer(request, pk):
         messages.success(request, "Your answer was updated.")
         return redirect(answer)
     return render(request, "forum/edit_answer.html", {"form": form, "answer": answer})
+
+
+FLAG_TARGETS = {
+    "question": lambda user: Question.objects.visible_to(user),
+    "answer": lambda user: Answer.objects.visible_to(user),
+    "follow-up": lambda user: FollowUp.objects.visible_to(user),
+}
+
+
+@require_POST
+@posting_required
+def flag(request, kind, pk):
+    """A member reports a post they can see; once per post, rate-limited."""
+    visible = FLAG_TARGETS.get(kind)
+    if visible is None:
+        raise Http404
+    item = get_object_or_404(visible(request.user), pk=pk)
+    _check(permissions.can_flag(request.user, item))
+    form = FlagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(item.get_absolute_url())
+    if Flag.objects.filter(flagger=request.user, **{flag_target_field(item): item}).exists():
+        messages.info(request, "You have already flagged this. Thank you, moderators will look.")
+        return redirect(item.get_absolute_url())
+    rate = Rate.parse(settings.FLAG_RATE)
+    if not hit("flag", request.user.pk, rate):
+        return render(
+            request,
+            "forum/flag_limited.html",
+            {"rate": rate, "item": item},
+            status=HTTPStatus.TOO_MANY_REQUESTS,
+        )
+    moderation.flag(
+        item=item,
+        flagger=request.user,
+        reason=form.cleaned_data["reason"],
+        note=form.cleaned_data["note"].strip(),
+    )
+    messages.success(request, "Thank you for the flag. A moderator will review it.")
+    return redirect(item.get_absolute_url())

@@ -1,25 +1,303 @@
-"""The moderation queue: everything that waits for a moderator, in one place."""
+"""Moderation pages: the queue, actions on content and members, history, the audit log."""
 
-from django.shortcuts import render
+import difflib
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import moderator_required
+from accounts.models import AuditAction, AuditEntry
 from experts.views.moderation import pending_work
 
+from .. import moderation
+from ..forms_moderation import (
+    AnswerModerationEditForm,
+    ModerationReasonForm,
+    OptionalReasonForm,
+    QuestionEditForm,
+    SuspendForm,
+)
+from ..models import Answer, AnswerRevision, Flag, FollowUp, Question, QuestionRevision
+
+PAGE_SIZE = 20
 QUEUE_LIMIT = 20
+
+# URL kinds of the three moderated models.
+KINDS = {"question": Question, "answer": Answer, "follow-up": FollowUp}
+RELATED = {
+    Question: ["category", "asker"],
+    Answer: ["question__category", "author"],
+    FollowUp: ["answer__question__category", "author"],
+}
+
+
+def get_item(kind, pk):
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    return get_object_or_404(model.objects.select_related(*RELATED[model]), pk=pk)
+
+
+def back_to(request, item):
+    """Where to go after an action: the queue when it came from there, else the thread."""
+    if request.POST.get("next") == "queue":
+        return redirect("moderation:queue")
+    return redirect(item.get_absolute_url())
 
 
 @moderator_required
 def queue(request):
+    """Open flags grouped by item, most flagged and newest first, then expert work."""
+    page = Paginator(moderation.open_flag_groups(), PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = list(page)
+    ids = {field: [g[f"{field}_id"] for g in groups if g[f"{field}_id"]] for field in
+           ("question", "answer", "follow_up")}  # fmt: skip
+    items = {
+        "question": Question.objects.select_related(*RELATED[Question]).in_bulk(ids["question"]),
+        "answer": Answer.objects.select_related(*RELATED[Answer]).in_bulk(ids["answer"]),
+        "follow_up": FollowUp.objects.select_related(*RELATED[FollowUp]).in_bulk(ids["follow_up"]),
+    }
+    flags = defaultdict(list)
+    for flag in (
+        Flag.objects.open()
+        .filter(
+            Q(question_id__in=ids["question"])
+            | Q(answer_id__in=ids["answer"])
+            | Q(follow_up_id__in=ids["follow_up"])
+        )
+        .select_related("flagger")
+        .order_by("-created_at")
+    ):
+        key = (
+            ("question", flag.question_id)
+            if flag.question_id
+            else (
+                ("answer", flag.answer_id) if flag.answer_id else ("follow_up", flag.follow_up_id)
+            )
+        )
+        flags[key].append(flag)
+    entries = []
+    for group in groups:
+        field = next(f for f in ("question", "answer", "follow_up") if group[f"{f}_id"])
+        item = items[field].get(group[f"{field}_id"])
+        if item is not None:
+            entries.append(
+                {
+                    "kind": field.replace("_", "-"),
+                    "item": item,
+                    "count": group["count"],
+                    "flags": flags[(field, item.pk)],
+                }
+            )
     work = pending_work()
     return render(
         request,
         "moderation/queue.html",
         {
+            "page_obj": page,
+            "entries": entries,
+            "hide_form": ModerationReasonForm(),
             "applications": work["applications"][:QUEUE_LIMIT],
             "application_count": work["applications"].count(),
             "credentials": work["credentials"][:QUEUE_LIMIT],
             "credential_count": work["credentials"].count(),
             "category_requests": work["category_requests"][:QUEUE_LIMIT],
             "category_request_count": work["category_requests"].count(),
+        },
+    )
+
+
+@require_POST
+@moderator_required
+def hide(request, kind, pk):
+    item = get_item(kind, pk)
+    form = ModerationReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for hiding: the author will see it.")
+        return back_to(request, item)
+    moderation.hide(item=item, moderator=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, "Hidden. Its author sees your reason; visitors no longer see it.")
+    return back_to(request, item)
+
+
+@require_POST
+@moderator_required
+def restore(request, kind, pk):
+    item = get_item(kind, pk)
+    form = OptionalReasonForm(request.POST)
+    form.is_valid()
+    moderation.restore(
+        item=item, moderator=request.user, reason=form.cleaned_data.get("reason", "")
+    )
+    messages.success(request, "Restored: everyone who may see the thread sees it again.")
+    return back_to(request, item)
+
+
+@require_POST
+@moderator_required
+def dismiss(request, kind, pk):
+    item = get_item(kind, pk)
+    count = moderation.dismiss_flags(item=item, moderator=request.user)
+    messages.success(request, f"Dismissed {count} flag{'s' if count != 1 else ''}.")
+    return back_to(request, item)
+
+
+@require_POST
+@moderator_required
+def feature(request, pk):
+    answer = get_item("answer", pk)
+    featured = request.POST.get("featured") == "1"
+    moderation.set_featured(answer=answer, moderator=request.user, featured=featured)
+    messages.success(
+        request, "Featured as an editor's pick." if featured else "No longer featured."
+    )
+    return back_to(request, answer)
+
+
+@require_POST
+@moderator_required
+def lock(request, pk):
+    question = get_item("question", pk)
+    locked = request.POST.get("locked") == "1"
+    moderation.set_locked(question=question, moderator=request.user, locked=locked)
+    messages.success(request, "The thread is locked." if locked else "The thread is unlocked.")
+    return back_to(request, question)
+
+
+@moderator_required
+def edit_question(request, pk):
+    question = get_item("question", pk)
+    form = QuestionEditForm(
+        request.POST or None,
+        initial={"title": question.title, "category": question.category, "body": question.body},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        moderation.edit_question(
+            question=question,
+            editor=request.user,
+            title=data["title"],
+            body=data["body"],
+            category=data["category"],
+            reason=data["reason"],
+            moderator=True,
+        )
+        messages.success(request, "The question was updated; the earlier version is kept.")
+        return redirect(question.get_absolute_url())
+    return render(request, "moderation/edit_question.html", {"form": form, "question": question})
+
+
+@moderator_required
+def edit_answer(request, pk):
+    answer = get_item("answer", pk)
+    form = AnswerModerationEditForm(request.POST or None, initial={"body": answer.body})
+    if request.method == "POST" and form.is_valid():
+        moderation.moderator_edit_answer(
+            answer=answer,
+            moderator=request.user,
+            body=form.cleaned_data["body"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "The answer was updated; the earlier version is kept.")
+        return redirect(answer.get_absolute_url())
+    return render(request, "moderation/edit_answer.html", {"form": form, "answer": answer})
+
+
+def _diff(old, new):
+    """Line-by-line differences as (kind, text) pairs: kind is "+", "-" or " "."""
+    lines = difflib.ndiff(old.splitlines(), new.splitlines())
+    return [(line[0], line[2:]) for line in lines if not line.startswith("?")]
+
+
+@moderator_required
+def history(request, kind, pk):
+    """Every earlier version of a question or answer, each against the one after it."""
+    item = get_item(kind, pk)
+    if isinstance(item, Question):
+        revisions = list(item.revisions.select_related("edited_by"))
+        current = f"{item.title}\n\n{item.body}"
+        texts = [f"{r.title}\n\n{r.body}" for r in revisions]
+    elif isinstance(item, Answer):
+        revisions = list(item.revisions.select_related("edited_by"))
+        current = item.body
+        texts = [r.body for r in revisions]
+    else:
+        raise Http404
+    newer = [current, *texts[:-1]]
+    versions = [
+        {"revision": revision, "diff": _diff(text, after)}
+        for revision, text, after in zip(revisions, texts, newer, strict=True)
+    ]
+    return render(
+        request,
+        "moderation/history.html",
+        {"item": item, "kind": kind, "versions": versions},
+    )
+
+
+@require_POST
+@moderator_required
+def rollback(request, kind, pk):
+    model = {"question": QuestionRevision, "answer": AnswerRevision}.get(kind)
+    if model is None:
+        raise Http404
+    revision = get_object_or_404(model, pk=pk)
+    target = moderation.roll_back(revision=revision, moderator=request.user)
+    messages.success(request, "The earlier version is back; the replaced text is kept too.")
+    return redirect(target.get_absolute_url())
+
+
+@moderator_required
+def member(request, handle):
+    """A member's standing: suspension, and the moderation history about them."""
+    person = get_object_or_404(get_user_model(), handle=handle)
+    form = SuspendForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "lift":
+            moderation.lift_suspension(user=person, moderator=request.user)
+            messages.success(request, f"{person.display_name} can post again.")
+            return redirect("moderation:member", handle=person.handle)
+        if form.is_valid():
+            moderation.suspend_user(
+                user=person,
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+                until=form.until(),
+            )
+            messages.success(request, f"{person.display_name} is suspended.")
+            return redirect("moderation:member", handle=person.handle)
+    entries = AuditEntry.objects.filter(subject=person).select_related("actor")[:50]
+    return render(
+        request, "moderation/member.html", {"person": person, "form": form, "entries": entries}
+    )
+
+
+@moderator_required
+def log(request):
+    """The audit log, newest first, filtered by action, moderator or member."""
+    entries = AuditEntry.objects.select_related("actor", "subject")
+    action = request.GET.get("action", "")
+    if action in AuditAction.values:
+        entries = entries.filter(action=action)
+    for param, field in (("actor", "actor__handle"), ("subject", "subject__handle")):
+        value = request.GET.get(param, "").strip()
+        if value:
+            entries = entries.filter(**{field: value.lower()})
+    page = Paginator(entries, PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/log.html",
+        {
+            "page_obj": page,
+            "actions": AuditAction.choices,
+            "action": action,
+            "actor": request.GET.get("actor", ""),
+            "subject": request.GET.get("subject", ""),
         },
     )

@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from experts.models import CategoryRequest, ExpertDecision
+from accounts.models import AuditEntry
+from experts.models import CategoryRequest
 from tests.experts.test_applying import application
 from tests.factories import (
     AnswerFactory,
@@ -81,12 +82,12 @@ def test_the_queue_lists_applications_credentials_and_category_requests(
 def test_queue_queries_do_not_grow(moderator_client, massage, django_assert_num_queries):
     """Guards against N+1 queries over applicants, credentials and requests."""
     ExpertProfileFactory(status="pending", categories=[massage])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         moderator_client.get(reverse("moderation:queue"))
     for _ in range(10):
         ExpertProfileFactory(status="pending", categories=[massage])
         CredentialFactory(profile=ExpertProfileFactory())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         moderator_client.get(reverse("moderation:queue"))
 
 
@@ -100,8 +101,9 @@ def test_approving_makes_the_profile_public_and_lets_the_expert_answer(
     applicant.refresh_from_db()
     assert applicant.status == "approved"
     assert applicant.approved_at is not None
-    decision = ExpertDecision.objects.get(profile=applicant)
-    assert (decision.kind, decision.moderator) == ("approved", moderator)
+    entry = AuditEntry.objects.get(subject=applicant.user)
+    assert (entry.action, entry.actor) == ("approve_expert", moderator)
+    assert entry.target_type == "experts.expertprofile"
     assert Client().get(applicant.get_absolute_url()).status_code == HTTPStatus.OK
     expert = Client()
     expert.force_login(applicant.user)
@@ -148,8 +150,8 @@ def test_suspending_hides_the_expert_and_restoring_brings_them_back(moderator_cl
     moderator_client.post(reverse("moderation:restore_expert", args=[expert.pk]), {"reason": ""})
     expert.refresh_from_db()
     assert expert.status == "approved"
-    kinds = list(ExpertDecision.objects.filter(profile=expert).values_list("kind", flat=True))
-    assert kinds == ["restored", "suspended"]
+    actions = list(AuditEntry.objects.filter(subject=expert.user).values_list("action", flat=True))
+    assert actions == ["restore_expert", "suspend_expert"]
 
 
 def test_a_verified_credential_shows_its_date_on_the_profile_and_every_answer(

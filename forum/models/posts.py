@@ -9,70 +9,12 @@ from django.utils.text import slugify
 
 from accounts.roles import is_moderator
 
-from .markdown import MAX_BODY_LENGTH, render_markdown
+from ..markdown import MAX_BODY_LENGTH, render_markdown
+from .categories import Category
 
 MAX_FOLLOW_UP_LENGTH = 5_000
 # Thread action URLs (/q/<id>/answer/) share the shape of /q/<id>/<slug>/.
 RESERVED_SLUGS = frozenset({"answer", "decline", "readdress", "close"})
-
-
-class Category(models.Model):
-    """A node of the category tree ("Health > Massage"), addressed by its slug path."""
-
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=60)
-    description = models.TextField(blank=True, help_text="One or two sentences, plain text.")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order among its siblings, smallest first."
-    )
-    # The slugs from the root down, joined by "/": the URL and the subtree filter.
-    path = models.CharField(max_length=255, unique=True, editable=False)
-
-    class Meta:
-        verbose_name = "category"
-        verbose_name_plural = "categories"
-        ordering = ["position", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["parent", "slug"], name="forum_category_unique_slug"),
-            models.UniqueConstraint(
-                fields=["slug"], condition=Q(parent=None), name="forum_category_unique_root_slug"
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        old_path = self.path
-        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-        super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            # A moved or renamed category carries its subtree along.
-            for child in self.children.all():
-                child.save()
-
-    def get_absolute_url(self):
-        return reverse("forum:category", kwargs={"path": self.path})
-
-    @property
-    def depth(self):
-        return self.path.count("/")
-
-    def ancestor_paths(self):
-        """The paths of this category's ancestors, root first."""
-        parts = self.path.split("/")
-        return ["/".join(parts[:i]) for i in range(1, len(parts))]
-
-    def ancestors(self):
-        """This category's ancestors, root first, in one query."""
-        return Category.objects.filter(path__in=self.ancestor_paths()).order_by("path")
-
-    def subtree_q(self, prefix="category"):
-        """A filter for this category and every category below it."""
-        return Q(**{f"{prefix}": self}) | Q(**{f"{prefix}__path__startswith": f"{self.path}/"})
 
 
 class Visibility(models.TextChoices):
@@ -157,6 +99,9 @@ class Question(models.Model):
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the title or text last changed."
+    )
     last_activity_at = models.DateTimeField(default=timezone.now)
 
     objects = QuestionQuerySet.as_manager()
@@ -248,7 +193,8 @@ class AnswerQuerySet(models.QuerySet):
 
 
 class Answer(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    # PROTECT: a question with answers is never deleted, only hidden.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
     )
@@ -311,7 +257,7 @@ class FollowUpQuerySet(models.QuerySet):
 class FollowUp(models.Model):
     """One message in the conversation between the asker and one answer's expert."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="follow_ups")
+    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="follow_ups")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups"
     )
@@ -352,59 +298,3 @@ class FollowUp(models.Model):
 
     def get_absolute_url(self):
         return f"{self.answer.question.get_absolute_url()}#follow-up-{self.pk}"
-
-
-class DeclineReason(models.TextChoices):
-    NOT_MY_AREA = "not_my_area", "Not my area of expertise"
-    NEEDS_DOCTOR = "needs_professional", "Needs a doctor or another professional in person"
-    TOO_VAGUE = "too_vague", "Too vague to answer: please add details"
-    OTHER = "other", "Other"
-
-
-class Decline(models.Model):
-    """An addressed expert's refusal of a question, with the reason the asker sees."""
-
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="declines")
-    expert = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="declines"
-    )
-    reason = models.CharField(max_length=20, choices=DeclineReason.choices)
-    note = models.CharField(
-        max_length=500, blank=True, help_text="Words for the asker; required for Other."
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "decline"
-        verbose_name_plural = "declines"
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["expert", "-created_at"], name="forum_decline_by_expert")]
-        constraints = [
-            models.UniqueConstraint(fields=["question", "expert"], name="forum_decline_once"),
-            models.CheckConstraint(
-                condition=~Q(reason="other") | ~Q(note=""), name="forum_decline_other_has_note"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.expert} declined “{self.question}”"
-
-
-class AnswerRevision(models.Model):
-    """The text of an answer before an edit: edits never lose what was there."""
-
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField()
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "answer revision"
-        verbose_name_plural = "answer revisions"
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["answer", "-created_at"], name="forum_revision_history")]
-
-    def __str__(self):
-        return f"Revision of answer {self.answer_id} from {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,72 @@
+"""Forms of flagging and moderation."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from .forms import CategoryChoiceField, markdown_widget
+from .markdown import MAX_BODY_LENGTH
+from .models import Category, FlagReason
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(choices=FlagReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional; required for “Other”. Only moderators read it.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == FlagReason.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", "Tell the moderators what is wrong when you choose “Other”.")
+        return cleaned
+
+
+class ModerationReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The author sees this reason.",
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False, widget=forms.TextInput)
+
+
+class QuestionEditForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    category = CategoryChoiceField(queryset=Category.objects.order_by("path"))
+    body = forms.CharField(max_length=MAX_BODY_LENGTH, widget=markdown_widget())
+    reason = forms.CharField(max_length=300, required=False, help_text="For the audit log.")
+
+
+class AnswerModerationEditForm(forms.Form):
+    body = forms.CharField(max_length=MAX_BODY_LENGTH, widget=markdown_widget(rows=12))
+    reason = forms.CharField(max_length=300, required=False, help_text="For the audit log.")
+
+
+SUSPENSION_PERIODS = [
+    ("1", "1 day"),
+    ("7", "7 days"),
+    ("30", "30 days"),
+    ("365", "1 year"),
+    ("", "Indefinitely"),
+]
+
+
+class SuspendForm(forms.Form):
+    period = forms.ChoiceField(choices=SUSPENSION_PERIODS, required=False, initial="7")
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The member sees this reason.",
+    )
+
+    def until(self):
+        days = self.cleaned_data.get("period")
+        return timezone.now() + timedelta(days=int(days)) if days else None
