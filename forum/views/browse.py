@@ -40,6 +40,15 @@ def category(request, path):
         .order_by("-created_at", "-id")
     )
     page = Paginator(archive, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Editor's picks lead the archive on its first page.
+    featured = (
+        Answer.objects.public()
+        .filter(category.subtree_q("question__category"), is_featured=True)
+        .select_related("question__category", "author")
+        .order_by("-featured_at")[:3]
+        if page.number == 1
+        else []
+    )
     order = request.GET.get("order")
     order = order if order in EXPERT_ORDERS else DEFAULT_EXPERT_ORDER
     experts = ExpertProfile.objects.in_category(category).ordered_by(order).select_related("user")
@@ -51,6 +60,7 @@ def category(request, path):
             "ancestors": category.ancestors(),
             "subcategories": category_tree(root=category),
             "page_obj": page,
+            "featured": featured,
             "experts": experts[:12],
             "order": order,
             "orders": EXPERT_ORDERS,
