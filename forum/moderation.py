@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.audit import AuditAction, record
 from experts import scorecard
 
+from . import search
 from .models import (
     Answer,
     AnswerRevision,
@@ -47,7 +48,16 @@ def _refresh_question_counts(question_id):
     question.save(update_fields=["answer_count", "answered_at", "status"])
 
 
+def thread_id(item):
+    if isinstance(item, Question):
+        return item.pk
+    if isinstance(item, Answer):
+        return item.question_id
+    return item.answer.question_id
+
+
 def _after_visibility_change(item):
+    search.index_thread(thread_id(item))
     if isinstance(item, Answer):
         _refresh_question_counts(item.question_id)
         scorecard.refresh(item.author_id)
@@ -130,6 +140,7 @@ def set_featured(*, answer, moderator, featured):
     answer.is_featured = featured
     answer.featured_at = timezone.now() if featured else None
     answer.save(update_fields=["is_featured", "featured_at"])
+    search.index_thread(answer.question_id)
     record(
         actor=moderator,
         action=AuditAction.FEATURE if featured else AuditAction.UNFEATURE,
@@ -172,6 +183,7 @@ def edit_question(*, question, editor, title, body, category, reason="", moderat
     moved = category.pk != question.category_id
     question.category = category
     question.save()
+    search.index_thread(question.pk)
     if moderator and (changed_text or moved):
         record(
             actor=editor,

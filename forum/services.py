@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from experts import scorecard
 
+from . import search
 from .models import (
     Answer,
     AnswerRevision,
@@ -53,6 +54,7 @@ def ask_question(
         return Question.objects.get(asker=asker, submission_key=submission_key), False
     if expert is not None:
         scorecard.refresh(expert.pk)  # Its share of declined questions changed.
+    search.index_thread(question.pk)
     return question, True
 
 
@@ -73,6 +75,7 @@ def post_answer(*, question, author, body) -> tuple[Answer, bool]:
         last_activity_at=now,
     )
     scorecard.refresh(author.pk)
+    search.index_thread(question.pk)
     return answer, True
 
 
@@ -85,6 +88,7 @@ def edit_answer(*, answer, editor, body) -> Answer:
     answer.body = body
     answer.edited_at = timezone.now()
     answer.save(update_fields=["body", "body_html", "edited_at"])
+    search.index_thread(answer.question_id)
     return answer
 
 
@@ -127,6 +131,7 @@ def post_follow_up(*, answer, author, body, submission_key=None) -> tuple[Follow
             raise
         return FollowUp.objects.get(author=author, submission_key=submission_key), False
     Question.objects.filter(pk=answer.question_id).update(last_activity_at=follow_up.created_at)
+    search.index_thread(answer.question_id)
     return follow_up, True
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, asking, browse, inbox, me, moderation, preview, threads
+from .views import actions, asking, browse, inbox, me, moderation, preview, searching, threads
 
 app_name = "forum"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("c/<path:path>/", browse.category, name="category"),
     path("answers/", browse.answers, name="answers"),
     path("ask/", asking.ask, name="ask"),
+    path("ask/similar/", searching.similar, name="similar"),
+    path("search/", searching.search_page, name="search"),
     path("experts/<str:handle>/ask/", asking.ask, name="ask_expert"),
     path("q/<int:pk>/", threads.question_detail, name="question_short"),
     # Actions before the slug route, which would otherwise take "answer" for a slug.

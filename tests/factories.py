@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import MODERATORS_GROUP
 from experts import scorecard
+from forum import search
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -89,11 +90,17 @@ class CredentialFactory(factory.django.DjangoModelFactory):
 class QuestionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "forum.Question"
+        skip_postgeneration_save = True
 
     category = factory.SubFactory(CategoryFactory)
     asker = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"How do I fix problem number {n}?")
     body = "It started last week.\n\nWhat should I do?"
+
+    @factory.post_generation
+    def indexed(self, create, extracted, **kwargs):
+        if create:
+            search.index_thread(self.pk)  # As forum.services.ask_question does.
 
 
 class AnswerFactory(factory.django.DjangoModelFactory):
@@ -117,12 +124,19 @@ class AnswerFactory(factory.django.DjangoModelFactory):
             question.save(update_fields=["answer_count", "status", "answered_at"])
         if create:
             scorecard.refresh(self.author_id)  # As forum.services.post_answer does.
+            search.index_thread(self.question_id)
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "forum.FollowUp"
+        skip_postgeneration_save = True
 
     answer = factory.SubFactory(AnswerFactory)
     author = factory.LazyAttribute(lambda f: f.answer.question.asker)
     body = "Thank you. Should I keep stretching?"
+
+    @factory.post_generation
+    def indexed(self, create, extracted, **kwargs):
+        if create:
+            search.index_thread(self.answer.question_id)

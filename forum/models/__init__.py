@@ -20,6 +20,7 @@ from .posts import (
     QuestionStatus,
     Visibility,
 )
+from .search import SearchEntry
 
 __all__ = [
     "MAX_FOLLOW_UP_LENGTH",
@@ -39,5 +40,6 @@ __all__ = [
     "QuestionQuerySet",
     "QuestionRevision",
     "QuestionStatus",
+    "SearchEntry",
     "Visibility",
 ]

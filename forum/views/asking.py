@@ -12,6 +12,7 @@ from accounts.decorators import posting_required
 from accounts.ratelimit import Rate, hit
 from experts.models import ExpertProfile
 
+from .. import search
 from ..forms import AskForm
 from ..markdown import MAX_BODY_LENGTH, render_markdown
 from ..models import Category
@@ -46,8 +47,12 @@ def ask(request, handle=None):
         form = AskForm(initial=request.POST.dict(), asker=request.user, expert=expert)
         body = request.POST.get("body", "")
         preview = render_markdown(body[:MAX_BODY_LENGTH]) if body.strip() else None
+        # Without JavaScript, Preview is also when similar questions are shown.
+        similar = search.similar_questions(request.POST.get("title", ""))
         return render(
-            request, "forum/ask.html", {"form": form, "expert": expert, "preview": preview}
+            request,
+            "forum/ask.html",
+            {"form": form, "expert": expert, "preview": preview, "similar": similar},
         )
     form = AskForm(request.POST or None, initial=initial, asker=request.user, expert=expert)
     if request.method == "POST":

@@ -11,7 +11,8 @@
  *   text area as everywhere else instead of typing a tab character (the
  *   widget's own Tab handling traps keyboard users in the field).
  * - On a thread page sent back with errors (a follow-up, rating or answer
- *   form far down the page), the first invalid field is brought into view and
+ *   form far down the page), or an expert application or profile form (the
+ *   credentials at its foot), the first invalid field is brought into view and
  *   focused, its <details> opened, so the error is not missed at the top.
  */
 (function () {
@@ -109,7 +110,9 @@
     if (window.location.hash) {
       return;
     }
-    var field = document.querySelector(".thread [aria-invalid='true']");
+    var field = document.querySelector(
+      ".thread [aria-invalid='true'], .expert-form [aria-invalid='true']"
+    );
     if (!field) {
       return;
     }

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from experts import scorecard
+from forum import search
 
 SEED_FIXTURE = "seed.json"
 # A user the fixture creates: present means the seed is already loaded.
@@ -19,3 +20,4 @@ class Command(BaseCommand):
         call_command("loaddata", SEED_FIXTURE, verbosity=options["verbosity"])
         # Fixtures skip the services, so compute the scorecards they would have kept.
         scorecard.refresh_all()
+        search.rebuild_index()

@@ -1,0 +1,153 @@
+"""Search on SQLite: an FTS5 table (porter stemming) keyed by entry id, ranked by bm25."""
+
+import re
+
+from django.db import connection
+
+from ..models import SearchEntry
+
+# FTS5 has no stop-word list: these are dropped from queries (not from phrases).
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "do",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+WORD = re.compile(r"\w+")
+# bm25 weights of the FTS5 columns (title, text): title words weigh more.
+BM25 = "bm25(forum_search_fts, 10.0, 1.0)"
+
+
+def match_expression(text, joiner=" AND "):
+    """The user's words as a safe FTS5 query: quoted phrases kept, every term quoted."""
+    parts = []
+    for phrase, word in TOKEN.findall(text):
+        if phrase:
+            words = WORD.findall(phrase.lower())
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+        else:
+            parts.extend(f'"{w}"' for w in WORD.findall(word.lower()) if w not in STOP_WORDS)
+    return joiner.join(parts)
+
+
+def add(entries):
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO forum_search_fts (rowid, title, text) VALUES (%s, %s, %s)",
+            [(entry.pk, entry.title, entry.text) for entry in entries],
+        )
+
+
+def remove(entry_ids):
+    if entry_ids:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "DELETE FROM forum_search_fts WHERE rowid = %s", [(pk,) for pk in entry_ids]
+            )
+
+
+def candidates(text, entries, limit):
+    """[(entry id, question id, score, answered, featured)] for the best `limit` matches."""
+    match = match_expression(text)
+    if not match:
+        return []
+    inner, params = entries.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -{BM25} FROM forum_search_fts "  # noqa: S608 - inner is Django's SQL
+            f"WHERE forum_search_fts MATCH %s AND rowid IN ({inner}) "
+            f"ORDER BY {BM25} LIMIT %s",
+            [match, *params, limit],
+        )
+        scores = dict(cursor.fetchall())
+    rows = SearchEntry.objects.filter(pk__in=scores).values_list(
+        "id", "question_id", "answered", "featured"
+    )
+    return [(pk, question_id, scores[pk], answered, featured)
+            for pk, question_id, answered, featured in rows]  # fmt: skip
+
+
+def snippets(text, entry_ids, start, stop):
+    match = match_expression(text)
+    if not match or not entry_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(entry_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid, snippet(forum_search_fts, -1, %s, %s, ' … ', 32) "  # noqa: S608
+            f"FROM forum_search_fts WHERE forum_search_fts MATCH %s AND rowid IN ({marks})",
+            [start, stop, match, *entry_ids],
+        )
+        return dict(cursor.fetchall())
+
+
+def similar(title, limit):
+    """Public answered questions whose title and text match any of the title's words."""
+    match = match_expression(title, joiner=" OR ")
+    if not match:
+        return []
+    entries = SearchEntry.objects.filter(
+        kind=SearchEntry.Kind.QUESTION, is_public=True, answered=True
+    )
+    inner, params = entries.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM forum_search_fts "  # noqa: S608 - inner is Django's SQL
+            f"WHERE forum_search_fts MATCH %s AND rowid IN ({inner}) ORDER BY {BM25} LIMIT %s",
+            [match, *params, limit],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    order = {pk: i for i, pk in enumerate(ids)}
+    rows = SearchEntry.objects.filter(pk__in=ids).values_list("id", "question_id")
+    return [question_id for _, question_id in sorted(rows, key=lambda r: order[r[0]])]

@@ -1,0 +1,258 @@
+"""Search runs the same tests on SQLite (FTS5) and PostgreSQL (tsvector + GIN)."""
+
+import io
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from forum import search
+from forum.models import Answer, Question, SearchEntry
+from forum.moderation import edit_question, hide
+from forum.services import edit_answer
+from tests.factories import (
+    AnswerFactory,
+    CategoryFactory,
+    ExpertProfileFactory,
+    FollowUpFactory,
+    ModeratorFactory,
+    QuestionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def find(text, user=None, **params):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("forum:search"), {"q": text, **params})
+    assert response.status_code == HTTPStatus.OK
+    return response
+
+
+def titles(response):
+    return [hit.question.title for hit in response.context["hits"]]
+
+
+def test_it_band_finds_the_seed_thread_first_with_a_highlighted_snippet():
+    call_command("seed", verbosity=0)
+    QuestionFactory(title="Band practice schedule", body="Our band plays on Fridays.")
+
+    response = find("IT band")
+
+    assert titles(response)[0] == "IT band pain need help"
+    assert "<mark>" in response.text
+    assert "<mark>band</mark>" in response.text.lower() or "<mark>Band</mark>" in response.text
+
+
+def test_title_words_weigh_more_than_body_words():
+    QuestionFactory(title="Something about shoulders", body="Also my elbow aches.")
+    QuestionFactory(title="Elbow pain after tennis", body="It hurts.")
+
+    assert titles(find("elbow")) == ["Elbow pain after tennis", "Something about shoulders"]
+
+
+def test_answered_and_featured_threads_rank_higher_at_equal_relevance():
+    plain = QuestionFactory(title="Sciatica question one", body="x")
+    answered = QuestionFactory(title="Sciatica question two", body="x")
+    AnswerFactory(question=answered, body="unrelated words")
+    featured = QuestionFactory(title="Sciatica question six", body="x")
+    AnswerFactory(question=featured, body="unrelated words", is_featured=True)
+
+    order = titles(find("sciatica"))
+
+    assert order == [featured.title, answered.title, plain.title]
+
+
+def test_stemming_and_stop_words():
+    QuestionFactory(title="Knee hurts when running downhill", body="x")
+
+    assert titles(find("runs")) == ["Knee hurts when running downhill"]
+    assert titles(find("the knee of the runner")) == []  # "runner" is another stem
+    assert titles(find("the knee")) == ["Knee hurts when running downhill"]
+
+
+def test_phrase_search_with_quotes():
+    QuestionFactory(title="Foam roller technique", body="How long on the foam roller?")
+    QuestionFactory(title="Roller skates and foam pads", body="Which pads?")
+
+    assert titles(find('"foam roller"')) == ["Foam roller technique"]
+    assert len(titles(find("foam roller"))) == 2
+
+
+def test_answers_and_follow_ups_are_searched_too():
+    answer = AnswerFactory(question__title="Shin pain", body="Try orthotic insoles.")
+    FollowUpFactory(answer=answer, body="Are podiatrists expensive?")
+
+    assert titles(find("orthotic")) == ["Shin pain"]
+    assert titles(find("podiatrists")) == ["Shin pain"]
+
+
+def test_filters_category_with_subcategories_expert_and_answered():
+    health = CategoryFactory(slug="health")
+    massage = CategoryFactory(slug="massage", parent=health)
+    law = CategoryFactory(slug="law")
+    expert = ExpertProfileFactory(categories=[massage]).user
+    AnswerFactory(question__category=massage, question__title="Tension headache", author=expert)
+    QuestionFactory(category=massage, title="Tension in the neck")
+    QuestionFactory(category=law, title="Tension with my landlord")
+
+    assert len(titles(find("tension", category="health"))) == 2
+    assert titles(find("tension", category="law")) == ["Tension with my landlord"]
+    assert titles(find("tension", expert=expert.handle)) == ["Tension headache"]
+    assert titles(find("tension", answered="1")) == ["Tension headache"]
+
+
+def test_private_words_are_found_by_the_asker_expert_and_moderators_only():
+    expert = ExpertProfileFactory().user
+    question = QuestionFactory(
+        title="Confidential rash", body="zymurgy", visibility="private", expert=expert
+    )
+
+    assert titles(find("zymurgy", question.asker)) == ["Confidential rash"]
+    assert titles(find("zymurgy", expert)) == ["Confidential rash"]
+    assert titles(find("zymurgy", ModeratorFactory())) == ["Confidential rash"]
+    assert titles(find("zymurgy", UserFactory())) == []
+    assert titles(find("zymurgy")) == []
+
+
+def test_a_hidden_answers_words_are_found_by_moderators_only():
+    answer = AnswerFactory(question__title="Back pain", body="Buy quackery pills")
+    hide(item=answer, moderator=ModeratorFactory(), reason="Spam")
+
+    assert titles(find("quackery")) == []
+    assert titles(find("quackery", UserFactory())) == []
+    assert titles(find("quackery", answer.author)) == []
+    assert titles(find("quackery", ModeratorFactory())) == ["Back pain"]
+
+
+def test_the_index_follows_edits_and_moves():
+    answer = AnswerFactory(question__title="Hip pain", body="Use ice")
+    edit_answer(answer=answer, editor=answer.author, body="Use warmth")
+    assert titles(find("ice")) == []
+    assert titles(find("warmth")) == ["Hip pain"]
+
+    yoga = CategoryFactory(slug="yoga")
+    question = answer.question
+    edit_question(
+        question=question,
+        editor=ModeratorFactory(),
+        title="Hip pain in yoga",
+        body=question.body,
+        category=yoga,
+        moderator=True,
+    )
+    assert titles(find("warmth", category="yoga")) == ["Hip pain in yoga"]
+
+
+def test_no_results_suggests_categories_and_asking():
+    CategoryFactory(name="Gardening", slug="gardening")
+
+    response = find("gardening xylophones")
+
+    assert "No results" in response.text
+    assert "Gardening" in response.text
+    assert reverse("forum:ask") in response.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"unbalanced quote',
+        "NEAR(a b)",
+        "a* OR -b",
+        "'; DROP TABLE forum_question; --",
+        "^^^ !!! ???",
+        "AND OR NOT",
+        "x" * 500,
+        "%_\\",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_hostile_queries_are_handled(text):
+    QuestionFactory(title="Ordinary question")
+
+    response = find(text)
+
+    assert "<script>alert(1)</script>" not in response.text
+    assert Question.objects.exists()
+
+
+def test_snippets_escape_the_text_around_matches():
+    QuestionFactory(
+        title="Markup", body="Write `<script>alert(1)</script>` and 5 < 6 & 7 near lozenges"
+    )
+
+    response = find("lozenges")
+    snippet = str(response.context["hits"][0].snippet)
+
+    assert "<script>" not in response.text.split("</header>", 1)[1]
+    assert "&amp;" in snippet and "&lt;" in snippet
+    assert "<mark>lozenges</mark>" in snippet
+
+
+def test_results_are_paginated():
+    for n in range(25):
+        QuestionFactory(title=f"Plantar fasciitis case {n}")
+
+    first = find("plantar")
+    second = find("plantar", page=2)
+
+    assert first.context["page_obj"].paginator.count == 25
+    assert len(first.context["hits"]) == 20 and len(second.context["hits"]) == 5
+
+
+def test_search_queries_do_not_grow_with_hits(django_assert_num_queries):
+    """Guards against N+1 queries over questions, categories and snippets."""
+    # The candidates are found, then ranked, in two queries on either database.
+    SEARCH_QUERIES = 6
+    for n in range(3):
+        AnswerFactory(question__title=f"Bursitis {n}")
+    with django_assert_num_queries(SEARCH_QUERIES):
+        find("bursitis")
+    for n in range(30):
+        AnswerFactory(question__title=f"Bursitis more {n}")
+    with django_assert_num_queries(SEARCH_QUERIES):
+        find("bursitis")
+
+
+def test_similar_questions_while_asking(member_client):
+    AnswerFactory(question__title="IT band pain when running")
+    QuestionFactory(title="IT band pain unanswered")
+    private = QuestionFactory(
+        title="IT band pain private", visibility="private", expert=ExpertProfileFactory().user
+    )
+    AnswerFactory(question=private, author=private.expert)
+
+    fragment = member_client.get(reverse("forum:similar"), {"title": "pain in my IT band"})
+
+    assert "IT band pain when running" in fragment.text
+    assert "unanswered" not in fragment.text
+    assert "private" not in fragment.text
+    preview = member_client.post(
+        reverse("forum:ask"),
+        {"title": "IT band pain", "body": "", "action": "preview", "category": ""},
+    )
+    assert "IT band pain when running" in preview.text
+
+
+def test_the_rebuild_command_reindexes_everything():
+    AnswerFactory(question__title="Tendinitis")
+    SearchEntry.objects.all().delete()
+    if search.backend() is search.sqlite:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM forum_search_fts")
+    assert titles(find("tendinitis")) == []
+
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+
+    assert "Indexed 1 threads." in out.getvalue()
+    assert titles(find("tendinitis")) == ["Tendinitis"]
+    assert SearchEntry.objects.count() == Question.objects.count() + Answer.objects.count()
