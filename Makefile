@@ -13,7 +13,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install install-dev run test lint format check-deploy migrate seed clean
+.PHONY: help install install-dev run test lint format check-deploy migrate seed clean bench-search
 
 help:
 	@echo "make run    - install, migrate, seed and serve at http://$(HOST):$(PORT) (SQLite)"
@@ -58,6 +58,14 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Search speed on 100,000 questions and 300,000 answers (PostgreSQL; builds the
+# archive once in its own database, then times searches). Not part of `make test`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/askexperts_bench
+bench-search: install
+	psql "$(BENCH_DATABASE_URL)" -c "select 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres askexperts_bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py bench_search --questions 100000
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles db.sqlite3

@@ -1,9 +1,11 @@
 """Writes that belong to the experts app."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import AuditAction, record
+from accounts.notifications import NotificationKind, notify
 
 from . import scorecard
 from .models import (
@@ -31,6 +33,14 @@ def rate_answer(*, answer, rater, knowledgeability, clarity, politeness, thank_y
         },
     )
     scorecard.refresh(answer.author_id)
+    question = answer.question
+    notify(
+        answer.author,
+        NotificationKind.RATING,
+        title=f"{rater.display_name} rated your answer to “{question.title}”",
+        body=thank_you_note,
+        url=answer.get_absolute_url(),
+    )
     return rating, created
 
 
@@ -96,7 +106,16 @@ def approve(*, profile, moderator) -> ExpertProfile:
     profile.refusal_reason = ""
     profile.save(update_fields=["status", "approved_at", "refusal_reason"])
     _decide(profile, moderator, AuditAction.APPROVE_EXPERT, after={"status": "approved"})
+    # New experts hear about open questions in their categories until they say otherwise.
+    profile.alert_categories.add(*profile.categories.all())
     scorecard.refresh(profile.user_id)
+    notify(
+        profile.user,
+        NotificationKind.EXPERT_DECISION,
+        title="You are now an approved expert",
+        body="Askers can pick you, and questions for you arrive in your inbox.",
+        url=reverse("forum:inbox"),
+    )
     return profile
 
 
@@ -106,6 +125,13 @@ def refuse(*, profile, moderator, reason) -> ExpertProfile:
     profile.refusal_reason = reason
     profile.save(update_fields=["status", "refusal_reason"])
     _decide(profile, moderator, AuditAction.REFUSE_EXPERT, reason, after={"status": "refused"})
+    notify(
+        profile.user,
+        NotificationKind.EXPERT_DECISION,
+        title="Your expert application was not approved",
+        body=reason,
+        url=reverse("experts:apply"),
+    )
     return profile
 
 
@@ -132,6 +158,13 @@ def verify_credential(*, credential, moderator, verified=True) -> Credential:
     credential.save(update_fields=["verified_at", "verified_by"])
     action = AuditAction.VERIFY_CREDENTIAL if verified else AuditAction.UNVERIFY_CREDENTIAL
     _decide(credential.profile, moderator, action, target=credential)
+    if verified:
+        notify(
+            credential.profile.user,
+            NotificationKind.CREDENTIAL_VERIFIED,
+            title=f"Your credential “{credential.title}” was verified",
+            url=credential.profile.get_absolute_url(),
+        )
     return credential
 
 

@@ -5,11 +5,15 @@ flags are resolved, suspensions are lifted.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import AuditAction, record
+from accounts.notifications import NotificationKind, notify
+from accounts.roles import MODERATORS_GROUP
 from experts import scorecard
 
 from . import search
@@ -87,6 +91,14 @@ def hide(*, item, moderator, reason, action=AuditAction.HIDE):
     _after_visibility_change(item)
     if action == AuditAction.HIDE:
         _resolve_flags(item, moderator, FlagStatus.ACTIONED)
+    kind = item._meta.verbose_name
+    notify(
+        author_of(item),
+        NotificationKind.ACCOUNT,
+        title=f"Your {kind} was hidden by the moderators",
+        body=f"Reason: {reason} Only you and the moderators can see it now.",
+        url=item.get_absolute_url(),
+    )
     record(
         actor=moderator,
         action=action,
@@ -245,6 +257,14 @@ def suspend_user(*, user, moderator, reason, until=None):
     user.suspended_until = until
     user.suspension_reason = reason
     user.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    until_text = f"until {until:%-d %B %Y}" if until else "until a moderator lifts it"
+    notify(
+        user,
+        NotificationKind.ACCOUNT,
+        title=f"Your account is suspended {until_text}",
+        body=f"Reason: {reason} You can still read the site.",
+        url=reverse("accounts:account"),
+    )
     record(
         actor=moderator,
         action=AuditAction.SUSPEND_USER,
@@ -289,6 +309,7 @@ def flag(*, item, flagger, reason, note=""):
             new = Flag.objects.create(flagger=flagger, reason=reason, note=note, **{field: item})
     except IntegrityError:
         return Flag.objects.get(flagger=flagger, **{field: item}), False
+    notify_moderators(new, item)
     open_flags = Flag.objects.open().filter(**{field: item})
     distinct = open_flags.exclude(flagger=author_of(item)).values("flagger").distinct().count()
     if not item.is_hidden and distinct >= settings.FLAGS_TO_AUTO_HIDE:
@@ -310,3 +331,20 @@ def open_flag_groups():
         .order_by("-count", "-latest")
     )
     return rows
+
+
+def notify_moderators(flag, item):
+    """Moderators who opted in to hear about new flags (the default is off)."""
+    moderators = (
+        get_user_model()
+        .objects.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True), is_active=True)
+        .distinct()
+    )
+    for moderator in moderators:
+        notify(
+            moderator,
+            NotificationKind.NEW_FLAG,
+            title=f"New flag: {flag.get_reason_display()}",
+            body=flag.note,
+            url=reverse("moderation:queue"),
+        )

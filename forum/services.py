@@ -8,8 +8,11 @@ submits harmless.
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.html import strip_tags
 
+from accounts.notifications import NotificationKind, notify
 from experts import scorecard
+from experts.models import ExpertProfile
 
 from . import search
 from .models import (
@@ -54,8 +57,47 @@ def ask_question(
         return Question.objects.get(asker=asker, submission_key=submission_key), False
     if expert is not None:
         scorecard.refresh(expert.pk)  # Its share of declined questions changed.
+        notify_addressed(question)
+    else:
+        notify_open_question(question)
     search.index_thread(question.pk)
     return question, True
+
+
+def excerpt(post, length=300):
+    text = " ".join(strip_tags(post.body_html).split())
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def notify_addressed(question):
+    notify(
+        question.expert,
+        NotificationKind.QUESTION_ADDRESSED,
+        title=f"{question.asker.display_name} asked you: {question.title}",
+        body=excerpt(question),
+        url=question.get_absolute_url(),
+    )
+
+
+def notify_open_question(question):
+    """Experts who asked to hear about open questions in this category (or a parent)."""
+    category = question.category
+    paths = [category.path, *category.ancestor_paths()]
+    experts = (
+        ExpertProfile.objects.approved()
+        .filter(alert_categories__path__in=paths)
+        .exclude(user=question.asker)
+        .select_related("user")
+        .distinct()
+    )
+    for profile in experts:
+        notify(
+            profile.user,
+            NotificationKind.OPEN_QUESTION,
+            title=f"Open question in {category.name}: {question.title}",
+            body=excerpt(question),
+            url=question.get_absolute_url(),
+        )
 
 
 @transaction.atomic
@@ -76,6 +118,13 @@ def post_answer(*, question, author, body) -> tuple[Answer, bool]:
     )
     scorecard.refresh(author.pk)
     search.index_thread(question.pk)
+    notify(
+        question.asker,
+        NotificationKind.ANSWER,
+        title=f"{author.display_name} answered your question “{question.title}”",
+        body=excerpt(answer),
+        url=answer.get_absolute_url(),
+    )
     return answer, True
 
 
@@ -102,6 +151,13 @@ def decline_question(*, question, expert, reason, note="") -> Decline:
         status=QuestionStatus.DECLINED, last_activity_at=timezone.now()
     )
     scorecard.refresh(expert.pk)
+    notify(
+        question.asker,
+        NotificationKind.DECLINE,
+        title=f"{expert.display_name} declined your question “{question.title}”",
+        body=f"{decline.get_reason_display()}. {decline.note}".strip(),
+        url=question.get_absolute_url(),
+    )
     return decline
 
 
@@ -113,6 +169,7 @@ def readdress_question(*, question, expert) -> Question:
     question.last_activity_at = timezone.now()
     question.save(update_fields=["expert", "status", "last_activity_at", "updated_at"])
     scorecard.refresh(expert.pk)
+    notify_addressed(question)
     return question
 
 
@@ -132,6 +189,16 @@ def post_follow_up(*, answer, author, body, submission_key=None) -> tuple[Follow
         return FollowUp.objects.get(author=author, submission_key=submission_key), False
     Question.objects.filter(pk=answer.question_id).update(last_activity_at=follow_up.created_at)
     search.index_thread(answer.question_id)
+    question = answer.question
+    # The other party of this conversation: the expert, or the asker.
+    other = answer.author if author.pk == question.asker_id else question.asker
+    notify(
+        other,
+        NotificationKind.FOLLOW_UP,
+        title=f"{author.display_name} followed up on “{question.title}”",
+        body=excerpt(follow_up),
+        url=follow_up.get_absolute_url(),
+    )
     return follow_up, True
 
 

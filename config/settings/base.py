@@ -25,6 +25,8 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
 SITE_NAME = env.str("SITE_NAME", default="Ask the Experts")
+# Where the site is served, for links in e-mails (sent by a worker with no request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "markdownx",
+    "django_tasks_db",
     "accounts",
     "forum",
     "experts",
@@ -79,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.notifications",
             ],
         },
     },
@@ -240,3 +244,17 @@ ASK_RATE_NEW_ACCOUNT = env.str("ASK_RATE_NEW_ACCOUNT", default="3/h")
 NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)
 FLAGS_TO_AUTO_HIDE = env.int("FLAGS_TO_AUTO_HIDE", default=3)
 FLAG_RATE = env.str("FLAG_RATE", default="20/h")
+
+# Background tasks (e-mail): Django's tasks API. Development runs them at once;
+# production queues them in the database for `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND",
+            default="django.tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
+EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=5)

@@ -102,6 +102,13 @@ class ExpertProfile(models.Model):
     categories = models.ManyToManyField(
         "forum.Category", related_name="experts", help_text="The categories you answer in."
     )
+    alert_categories = models.ManyToManyField(
+        "forum.Category",
+        related_name="+",
+        blank=True,
+        verbose_name="tell me about open questions in",
+        help_text="Categories whose open questions you want to hear about.",
+    )
     status = models.CharField(
         max_length=10, choices=ExpertStatus.choices, default=ExpertStatus.PENDING
     )

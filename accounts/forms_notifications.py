@@ -1,0 +1,37 @@
+from django import forms
+
+from .models import Channel, NotificationKind
+from .models.notifications import ALWAYS_ON
+from .notifications import preferences, set_preference
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice of channel per kind of notification, and the daily digest."""
+
+    daily_digest = forms.BooleanField(
+        required=False,
+        label="Daily digest",
+        help_text="One e-mail a day with everything new, instead of one e-mail each time.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        current = preferences(user)
+        for kind, label in NotificationKind.choices:
+            choices = Channel.choices
+            if kind in ALWAYS_ON:
+                choices = [c for c in Channel.choices if c[0] != Channel.OFF]
+            self.fields[kind] = forms.ChoiceField(
+                label=label, choices=choices, initial=current[kind]
+            )
+        self.fields["daily_digest"].initial = user.daily_digest
+
+    def kind_fields(self):
+        return [self[kind] for kind in NotificationKind.values]
+
+    def save(self):
+        for kind in NotificationKind.values:
+            set_preference(self.user, kind, self.cleaned_data[kind])
+        self.user.daily_digest = self.cleaned_data["daily_digest"]
+        self.user.save(update_fields=["daily_digest"])

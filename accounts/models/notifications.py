@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class NotificationKind(models.TextChoices):
+    QUESTION_ADDRESSED = "question_addressed", "A question addressed to me"
+    OPEN_QUESTION = "open_question", "An open question in my categories"
+    ANSWER = "answer", "An answer to my question"
+    DECLINE = "decline", "An expert declined my question"
+    FOLLOW_UP = "follow_up", "A follow-up in my conversations"
+    RATING = "rating", "A rating or thank-you note for my answer"
+    EXPERT_DECISION = "expert_decision", "A decision about my expert application"
+    CREDENTIAL_VERIFIED = "credential_verified", "One of my credentials was verified"
+    ACCOUNT = "account", "A suspension of my account, or one of my posts hidden"
+    NEW_FLAG = "new_flag", "A new flag (moderators)"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "On the site and by e-mail"
+    ONSITE = "onsite", "On the site only"
+    OFF = "off", "Off"
+
+
+# What a member gets before choosing. Moderators opt in to flags; the rest is
+# worth an e-mail. Account notices cannot be switched off (see preferences()).
+DEFAULT_CHANNELS = {kind: Channel.EMAIL for kind in NotificationKind.values}
+DEFAULT_CHANNELS[NotificationKind.NEW_FLAG] = Channel.OFF
+ALWAYS_ON = {NotificationKind.ACCOUNT}
+
+
+class Notification(models.Model):
+    """Something that happened that a member should know about, with a link to it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Plain text: a reason or an excerpt.")
+    url = models.CharField(max_length=300, help_text="Where the thing is, on this site.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # E-mail delivery: wanted at creation, sent when the task succeeds.
+    email_wanted = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="accounts_notif_list"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at=None), name="accounts_notif_unread"
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(email_wanted=True, emailed_at=None),
+                name="accounts_notif_undelivered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (to {self.recipient})"
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class NotificationPreference(models.Model):
+    """A member's choice of channel for one kind of notification (absent: the default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = "notification preference"
+        verbose_name_plural = "notification preferences"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="accounts_one_preference_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} → {self.channel}"

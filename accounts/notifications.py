@@ -1,0 +1,86 @@
+"""Telling members what happened: on-site notifications and e-mails.
+
+notify() runs inside the write that caused it: the on-site notification is a
+row of that transaction, and the e-mail is queued only once it commits, as a
+task (Django's tasks API), so a rolled-back write sends nothing. A failed
+send is retried later; the on-site notification is never lost.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+
+from .models import (
+    Channel,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from .models.notifications import ALWAYS_ON, DEFAULT_CHANNELS
+
+UNSUBSCRIBE_SALT = "accounts.notifications.unsubscribe"
+
+__all__ = ["NotificationKind", "notify", "preferences", "set_preference", "unsubscribe_url"]
+
+
+def preferences(user) -> dict:
+    """{kind: channel} for every kind, the member's choices over the defaults."""
+    chosen = dict(user.notification_preferences.values_list("kind", "channel"))
+    result = {kind: chosen.get(kind, DEFAULT_CHANNELS[kind]) for kind in NotificationKind.values}
+    for kind in ALWAYS_ON:
+        if result[kind] == Channel.OFF:
+            result[kind] = Channel.ONSITE
+    return result
+
+
+def set_preference(user, kind, channel):
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"channel": channel}
+    )
+
+
+def notify(recipient, kind, *, title, url, body=""):
+    """Tell `recipient` about something, by the channel they chose for this kind."""
+    if recipient is None or not recipient.is_active:
+        return None
+    channel = preferences(recipient)[kind]
+    if channel == Channel.OFF:
+        return None
+    email = channel == Channel.EMAIL and not recipient.daily_digest
+    notification = Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        url=url,
+        # A digest reader gets it in tomorrow's digest instead.
+        email_wanted=channel == Channel.EMAIL,
+    )
+    if email:
+        from .tasks import send_notification_email
+
+        transaction.on_commit(
+            lambda: send_notification_email.enqueue(notification_id=notification.pk)
+        )
+    return notification
+
+
+def unsubscribe_token(user, kind) -> str:
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token):
+    """(user id, kind) from a token, or None when it is forged or garbled."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("k") not in NotificationKind.values:
+        return None
+    return data.get("u"), data["k"]
+
+
+def unsubscribe_url(user, kind) -> str:
+    path = reverse("accounts:unsubscribe", kwargs={"token": unsubscribe_token(user, kind)})
+    return f"{settings.SITE_URL}{path}"
