@@ -4,16 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experts', '0004_audit_replaces_decisions'),
-        ('forum', '0005_search_index'),
+        ("experts", "0004_audit_replaces_decisions"),
+        ("forum", "0005_search_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='expertprofile',
-            name='alert_categories',
-            field=models.ManyToManyField(blank=True, help_text='Categories whose open questions you want to hear about.', related_name='+', to='forum.category', verbose_name='tell me about open questions in'),
+            model_name="expertprofile",
+            name="alert_categories",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Categories whose open questions you want to hear about.",
+                related_name="+",
+                to="forum.category",
+                verbose_name="tell me about open questions in",
+            ),
         ),
     ]
