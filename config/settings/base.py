@@ -117,23 +117,28 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <norepl
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 _email_url = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 _email = environ.Env.email_url_config(_email_url)
-MAILERS = {
-    "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
-        "OPTIONS": {
-            key: value
-            for key, value in {
-                "host": _email.get("EMAIL_HOST") or None,
-                "port": _email.get("EMAIL_PORT") or None,
-                "username": _email.get("EMAIL_HOST_USER") or None,
-                "password": _email.get("EMAIL_HOST_PASSWORD") or None,
-                "use_tls": _email.get("EMAIL_USE_TLS"),
-                "use_ssl": _email.get("EMAIL_USE_SSL"),
-            }.items()
-            if value is not None and _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
-        },
+_backend = _email["EMAIL_BACKEND"]
+if _backend.endswith("smtp.EmailBackend"):
+    _options = {
+        key: value
+        for key, value in {
+            "host": _email.get("EMAIL_HOST") or None,
+            "port": _email.get("EMAIL_PORT") or None,
+            "username": _email.get("EMAIL_HOST_USER") or None,
+            "password": _email.get("EMAIL_HOST_PASSWORD") or None,
+            "use_tls": _email.get("EMAIL_USE_TLS"),
+            "use_ssl": _email.get("EMAIL_USE_SSL"),
+        }.items()
+        if value is not None
     }
-}
+elif _backend.endswith("filebased.EmailBackend"):
+    # filemail:///var/mail/experts writes each message to a file there.
+    # (django-environ drops the leading slash of the path.)
+    _path = _email.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")
+    _options = {"file_path": _path if _path.startswith("/") else f"/{_path}"}
+else:
+    _options = {}
+MAILERS = {"default": {"BACKEND": _backend, "OPTIONS": _options}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
