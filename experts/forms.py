@@ -124,3 +124,19 @@ class OptionalReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AlertsForm(forms.ModelForm):
+    """Which of the expert's categories they want to hear about open questions in."""
+
+    class Meta:
+        model = ExpertProfile
+        fields = ["alert_categories"]
+        widgets = {"alert_categories": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = self.instance.categories.all()
+        self.fields["alert_categories"].queryset = own
+        self.fields["alert_categories"].choices = category_choices(own)
+        self.fields["alert_categories"].required = False

@@ -7,6 +7,7 @@ from accounts.decorators import posting_required
 
 from .. import services
 from ..forms import (
+    AlertsForm,
     ApplicationForm,
     AvailabilityForm,
     CategoryRequestForm,
@@ -59,6 +60,7 @@ def manage(request):
     )
     availability = AvailabilityForm(data if action == "availability" else None, instance=profile)
     categories = CategoryRequestForm(data if action == "categories" else None, profile=profile)
+    alerts = AlertsForm(data if action == "alerts" else None, instance=profile)
 
     if action == "profile" and profile_form.is_valid() and credentials.is_valid():
         services.update_profile(form=profile_form, credentials=credentials)
@@ -67,6 +69,10 @@ def manage(request):
     if action == "availability" and availability.is_valid():
         availability.save()
         messages.success(request, "Your availability was saved.")
+        return redirect("experts:manage")
+    if action == "alerts" and alerts.is_valid():
+        alerts.save()
+        messages.success(request, "Your open-question alerts were saved.")
         return redirect("experts:manage")
     if action == "categories" and categories.is_valid():
         services.request_categories(
@@ -90,6 +96,7 @@ def manage(request):
             "credentials": credentials,
             "availability": availability,
             "categories_form": categories,
+            "alerts_form": alerts,
             "pending_requests": profile.category_requests.filter(status="pending").select_related(
                 "category"
             ),

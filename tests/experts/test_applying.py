@@ -230,3 +230,19 @@ class TestManaging:
         response = client.get(reverse("experts:manage"))
 
         assert response["Location"] == reverse("experts:apply")
+
+
+def test_an_expert_chooses_open_question_alerts_among_their_categories(client, massage):
+    expert = ExpertProfileFactory(categories=[massage])
+    law = CategoryFactory(name="Law")
+    client.force_login(expert.user)
+
+    client.post(reverse("experts:manage"), {"action": "alerts", "alert_categories": [massage.pk]})
+    assert list(expert.alert_categories.all()) == [massage]
+
+    response = client.post(
+        reverse("experts:manage"), {"action": "alerts", "alert_categories": [law.pk]}
+    )
+    assert "Select a valid choice" in response.text
+    client.post(reverse("experts:manage"), {"action": "alerts"})
+    assert not expert.alert_categories.exists()
