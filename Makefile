@@ -13,7 +13,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install install-dev run test lint format check-deploy migrate seed clean bench-search
+.PHONY: help install install-dev run test test-browser browser-deps lint format migrate seed clean bench-search screenshots
 
 help:
 	@echo "make run    - install, migrate, seed and serve at http://$(HOST):$(PORT) (SQLite)"
@@ -48,8 +48,22 @@ seed: migrate
 run: seed
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+# The browser tests drive Debian's Chromium (never a downloaded browser). It is
+# installed when missing and we may; otherwise those tests skip, saying why.
+CHROMIUM ?= /usr/bin/chromium
+browser-deps:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (apt-get)..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "Could not install Chromium: the browser tests will be skipped."; \
+	else echo "Chromium is missing and cannot be installed here: the browser tests will be skipped."; fi
+
+test: install-dev browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: install-dev browser-deps
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

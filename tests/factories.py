@@ -38,7 +38,8 @@ class ModeratorFactory(UserFactory):
     @factory.post_generation
     def moderator(self, create, extracted, **kwargs):
         if create:
-            self.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+            # get_or_create: browser tests run after a flush of the migrations' data.
+            self.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
 
     @factory.post_generation
     def mfa(self, create, extracted, **kwargs):

@@ -14,6 +14,11 @@
  *   form far down the page), or an expert application or profile form (the
  *   credentials at its foot), the first invalid field is brought into view and
  *   focused, its <details> opened, so the error is not missed at the top.
+ * - Small tools that open in place (details.action-disclosure: "Flag",
+ *   "Moderate", "Hide with a reason") scroll their panel into view when
+ *   opened near the bottom of the screen, and close on Escape, giving focus
+ *   back to their summary. Unlike menus they stay open on a click outside:
+ *   they hold forms being filled in.
  */
 (function () {
   "use strict";
@@ -106,6 +111,34 @@
     });
   }
 
+  function enhanceActionDisclosures() {
+    var tools = document.querySelectorAll("details.action-disclosure");
+    if (!tools.length) {
+      return;
+    }
+    tools.forEach(function (details) {
+      details.addEventListener("toggle", function () {
+        if (details.open && details.scrollIntoView) {
+          details.scrollIntoView({ block: "nearest" });
+        }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented || !event.target.closest) {
+        return;
+      }
+      var details = event.target.closest("details.action-disclosure[open]");
+      if (!details) {
+        return;
+      }
+      details.open = false;
+      var summary = details.querySelector("summary");
+      if (summary) {
+        summary.focus();
+      }
+    });
+  }
+
   function focusFirstError() {
     if (window.location.hash) {
       return;
@@ -128,6 +161,7 @@
     enhanceAlerts(document);
     enhanceMenus();
     enhanceEditors(document);
+    enhanceActionDisclosures();
     focusFirstError();
   }
 
