@@ -81,5 +81,13 @@ bench-search: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py bench_search --questions 100000
 
+# The README's pictures: the main pages at desktop and phone width, from a
+# fresh seeded database of their own.
+SCREENSHOT_DB ?= sqlite:////tmp/askexperts-screenshots.sqlite3
+screenshots: install-dev browser-deps
+	rm -f /tmp/askexperts-screenshots.sqlite3
+	DATABASE_URL=$(SCREENSHOT_DB) DEBUG=true $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(SCREENSHOT_DB) DEBUG=true $(PY) manage.py screenshots
+
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles db.sqlite3
