@@ -1,0 +1,27 @@
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from experts.models import ExpertProfile, Rating
+from forum.models import Answer, FollowUp, Question, SearchEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_a_browsable_archive(capsys):
+    call_command("seed_demo", questions=60, experts=8, askers=20, seed=3)
+
+    assert Question.objects.count() == 61  # with the seed thread
+    assert Answer.objects.count() > 60
+    assert FollowUp.objects.exists() and Rating.objects.exists()
+    assert ExpertProfile.objects.filter(answer_total__gt=0).exists()
+    assert SearchEntry.objects.filter(kind="q").count() == 61
+    titles = list(Question.objects.order_by("pk").values_list("title", flat=True))
+    client = Client()
+    for question in Question.objects.public().answered()[:5]:
+        assert client.get(question.get_absolute_url()).status_code == HTTPStatus.OK
+    assert client.get("/").status_code == HTTPStatus.OK
+    assert "Done in" in capsys.readouterr().out
+    assert titles[1].startswith("My ")
