@@ -21,4 +21,12 @@ def assert_no_horizontal_scroll(page):
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px"
+    if overflow > 1:
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .slice(-5)
+                .map(el => el.tagName.toLowerCase() + '.' + [...el.classList].join('.')
+                           + ' (' + Math.round(el.getBoundingClientRect().right) + 'px)')"""
+        )
+        raise AssertionError(f"{page.url} scrolls sideways by {overflow}px: {culprits}")

@@ -39,9 +39,13 @@ def test_a_visitor_browses_from_home_to_the_seed_thread_and_the_expert(browser, 
     page.context.close()
 
 
-def test_sign_up_verify_ask_privately_answer_follow_up_and_rate(browser, site):
+VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+
+
+@VIEWPORTS
+def test_sign_up_verify_ask_privately_answer_follow_up_and_rate(browser, site, viewport):
     seed_user("jeremy-lanfranco")
-    asker = new_page(browser, site)
+    asker = new_page(browser, site, viewport=viewport)
 
     # Sign up and verify by the e-mail link.
     asker.goto("/accounts/signup/")
@@ -52,6 +56,7 @@ def test_sign_up_verify_ask_privately_answer_follow_up_and_rate(browser, site):
     asker.locator("#id_password2").fill(PASSWORD)
     asker.get_by_role("button", name=re.compile("Sign Up", re.I)).click()
     asker.wait_for_url("**/accounts/confirm-email/")
+    check(asker)
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body)[0]
     asker.goto(link)
     asker.get_by_role("button", name="Confirm").click()
@@ -69,11 +74,13 @@ def test_sign_up_verify_ask_privately_answer_follow_up_and_rate(browser, site):
     asker.wait_for_url(re.compile(r".*/q/\d+/shin-splints-after-a-marathon/"))
     thread = asker.url
     assert asker.get_by_text("Private: only the asker").is_visible()
+    check(asker)
     asker.goto("/me/questions/")
     assert asker.get_by_text("Shin splints after a marathon").is_visible()
+    check(asker)
 
     # Jeremy finds it in his inbox and answers.
-    expert = new_page(browser, site)
+    expert = new_page(browser, site, viewport=viewport)
     log_in(expert, "jeremy.lanfranco@example.com")
     expert.goto("/me/inbox/")
     check(expert)
@@ -81,9 +88,11 @@ def test_sign_up_verify_ask_privately_answer_follow_up_and_rate(browser, site):
     expert.get_by_role("textbox", name="Your answer").fill("Rest for a week, then build up slowly.")
     expert.get_by_role("button", name="Post answer").click()
     assert expert.get_by_text("Rest for a week, then build up slowly.").is_visible()
+    check(expert)
 
     # The asker follows up, Jeremy replies, the asker rates and thanks him.
     asker.goto(thread)
+    check(asker)
     asker.get_by_label("Follow-up").fill("Should I ice it?")
     asker.get_by_role("button", name=re.compile("Send follow-up")).click()
     expert.goto(thread)
@@ -99,21 +108,24 @@ def test_sign_up_verify_ask_privately_answer_follow_up_and_rate(browser, site):
     check(asker)
 
     # Anyone else: the thread does not exist.
-    stranger = new_page(browser, site)
+    stranger = new_page(browser, site, viewport=viewport)
     assert stranger.goto(thread).status == 404
+    check(stranger)
     for page in (asker, expert, stranger):
         page.context.close()
 
 
-def test_a_moderator_features_one_answer_and_hides_another(browser, site, moderator):
+@VIEWPORTS
+def test_a_moderator_features_one_answer_and_hides_another(browser, site, moderator, viewport):
     seed_user("jeremy-lanfranco")
     massage = CategoryFactory._meta.model.objects.get(slug="massage")
     maria = ExpertProfileFactory(user__display_name="Maria Borg", categories=[massage]).user
     member = UserFactory(display_name="Sam Asker")
 
-    asker = new_page(browser, site)
+    asker = new_page(browser, site, viewport=viewport)
     log_in(asker, member.email)
     asker.goto("/ask/?category=health/massage")
+    check(asker)
     asker.get_by_label("Title").fill("Calf cramps at night")
     asker.get_by_role("textbox", name="Your question").fill("They wake me up twice a night.")
     asker.get_by_role("button", name="Send question").click()
@@ -124,7 +136,7 @@ def test_a_moderator_features_one_answer_and_hides_another(browser, site, modera
         ("jeremy.lanfranco@example.com", "Stretch before bed and drink water."),
         (maria.email, "Buy my miracle oil at my shop."),
     ):
-        expert = new_page(browser, site)
+        expert = new_page(browser, site, viewport=viewport)
         log_in(expert, email)
         expert.goto(thread)
         expert.get_by_role("textbox", name="Your answer").fill(text)
@@ -132,8 +144,10 @@ def test_a_moderator_features_one_answer_and_hides_another(browser, site, modera
         expert.get_by_text(text).wait_for()
         expert.context.close()
 
-    mod = new_page(browser, site)
+    mod = new_page(browser, site, viewport=viewport)
     log_in(mod, moderator.email, code=totp_code)
+    mod.goto("/moderation/")
+    check(mod)
     mod.goto(thread)
     good = mod.locator("article.answer", has_text="Stretch before bed")
     good.get_by_text("Moderate").click()
@@ -147,17 +161,22 @@ def test_a_moderator_features_one_answer_and_hides_another(browser, site, modera
     assert mod.get_by_text("Advertising").first.is_visible()
     check(mod)
 
-    visitor = new_page(browser, site)
+    visitor = new_page(browser, site, viewport=viewport)
     visitor.goto(thread)
+    check(visitor)
     assert visitor.get_by_text("Editor's pick").first.is_visible()
     assert visitor.get_by_text("miracle oil").count() == 0
     for page in (asker, mod, visitor):
         page.context.close()
 
 
-def test_search_finds_the_seed_thread(page):
+@VIEWPORTS
+def test_search_finds_the_seed_thread(browser, site, viewport):
+    page = new_page(browser, site, viewport=viewport)
     page.goto("/")
-    box = page.get_by_role("searchbox").first
+    if viewport == PHONE:
+        page.get_by_text("Menu").click()
+    box = page.get_by_role("searchbox").filter(visible=True).first
     box.fill("IT band")
     box.press("Enter")
     page.wait_for_url(re.compile(r".*/search/\?q=IT\+band.*"))
@@ -165,6 +184,7 @@ def test_search_finds_the_seed_thread(page):
     assert "IT band pain need help" in first.inner_text()
     assert first.locator("mark").count() >= 1
     check(page)
+    page.context.close()
 
 
 def test_keyboard_only_reaches_the_ask_form_and_submits_it(browser, site):
