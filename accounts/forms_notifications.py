@@ -3,6 +3,7 @@ from django import forms
 from .models import Channel, NotificationKind
 from .models.notifications import ALWAYS_ON
 from .notifications import preferences, set_preference
+from .roles import is_moderator
 
 
 class NotificationSettingsForm(forms.Form):
@@ -18,7 +19,15 @@ class NotificationSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         current = preferences(user)
+        self.kinds = [
+            kind
+            for kind in NotificationKind.values
+            # Flags go to moderators only.
+            if kind != NotificationKind.NEW_FLAG or is_moderator(user)
+        ]
         for kind, label in NotificationKind.choices:
+            if kind not in self.kinds:
+                continue
             choices = Channel.choices
             if kind in ALWAYS_ON:
                 choices = [c for c in Channel.choices if c[0] != Channel.OFF]
@@ -28,10 +37,10 @@ class NotificationSettingsForm(forms.Form):
         self.fields["daily_digest"].initial = user.daily_digest
 
     def kind_fields(self):
-        return [self[kind] for kind in NotificationKind.values]
+        return [self[kind] for kind in self.kinds]
 
     def save(self):
-        for kind in NotificationKind.values:
+        for kind in self.kinds:
             set_preference(self.user, kind, self.cleaned_data[kind])
         self.user.daily_digest = self.cleaned_data["daily_digest"]
         self.user.save(update_fields=["daily_digest"])

@@ -229,7 +229,8 @@ def history(request, kind, pk):
         texts = [r.body for r in revisions]
     else:
         raise Http404
-    newer = [current, *texts[:-1]]
+    # Each revision is shown against the version that replaced it.
+    newer = [current, *texts][: len(texts)]
     versions = [
         {"revision": revision, "diff": _diff(text, after)}
         for revision, text, after in zip(revisions, texts, newer, strict=True)
@@ -272,7 +273,7 @@ def member(request, handle):
             )
             messages.success(request, f"{person.display_name} is suspended.")
             return redirect("moderation:member", handle=person.handle)
-    entries = AuditEntry.objects.filter(subject=person).select_related("actor")[:50]
+    entries = AuditEntry.objects.filter(subject=person).select_related("actor", "subject")[:50]
     return render(
         request, "moderation/member.html", {"person": person, "form": form, "entries": entries}
     )

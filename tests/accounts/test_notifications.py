@@ -223,6 +223,12 @@ def test_the_account_page_saves_preferences(member_client, member):
     assert member.notification_preferences.get(kind="answer").channel == "off"
 
 
+def test_only_moderators_are_offered_flag_notifications(member_client, moderator):
+    assert 'name="new_flag"' not in member_client.get(reverse("accounts:account")).text
+    moderator_page = as_user(moderator).get(reverse("accounts:account")).text
+    assert 'name="new_flag"' in moderator_page
+
+
 def test_account_notices_cannot_be_switched_off(member_client, member):
     set_preference(member, "account", "off")
 

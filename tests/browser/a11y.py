@@ -24,7 +24,8 @@ def assert_no_horizontal_scroll(page):
     if overflow > 1:
         culprits = page.evaluate(
             """() => [...document.querySelectorAll('body *')]
-                .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .filter(el => el.getBoundingClientRect().right
+                              > document.documentElement.clientWidth + 1)
                 .slice(-5)
                 .map(el => el.tagName.toLowerCase() + '.' + [...el.classList].join('.')
                            + ' (' + Math.round(el.getBoundingClientRect().right) + 'px)')"""

@@ -520,3 +520,10 @@ def test_the_walk_through_of_the_issue(moderator_client, moderator, answer, mass
     assert actions() == ["dismiss_flags", "feature", "hide", "restore"]
     assert set(AuditEntry.objects.values_list("actor", flat=True)) == {moderator.pk}
     assert Answer.objects.count() == 2 and FollowUp.objects.count() == 0
+
+
+def test_the_history_of_a_post_never_edited_says_so(moderator_client, answer):
+    response = moderator_client.get(reverse("moderation:history", args=["answer", answer.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Never edited." in response.text
