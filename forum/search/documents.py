@@ -17,14 +17,21 @@ def entries_for(question: Question) -> list[SearchEntry]:
     answers = list(Answer.objects.filter(question=question).only(
         "pk", "author_id", "body_html", "is_hidden", "is_featured", "created_at"
     ))  # fmt: skip
-    follow_ups = FollowUp.objects.filter(answer__question=question).only(
-        "pk", "author_id", "answer_id", "body_html", "is_hidden", "created_at"
+    follow_ups = list(
+        FollowUp.objects.filter(answer__question=question).only(
+            "pk", "author_id", "answer_id", "body_html", "is_hidden", "created_at"
+        )
     )
+    return build_entries(question, question.category.path, answers, follow_ups)
+
+
+def build_entries(question, category_path, answers, follow_ups, text=plain_text):
+    """The entries of a thread whose posts are already loaded (bulk loaders use it too)."""
     public_thread = question.visibility == Visibility.PUBLIC and not question.is_hidden
     thread = {
         "question": question,
         "category_id": question.category_id,
-        "category_path": question.category.path,
+        "category_path": category_path,
         "answered": question.answer_count > 0,
         "featured": any(a.is_featured and not a.is_hidden for a in answers),
     }
@@ -34,7 +41,7 @@ def entries_for(question: Question) -> list[SearchEntry]:
             post_id=question.pk,
             author_id=question.asker_id,
             title=question.title,
-            text=plain_text(question.body_html),
+            text=text(question.body_html),
             is_public=public_thread,
             is_hidden=question.is_hidden,
             created_at=question.created_at,
@@ -48,7 +55,7 @@ def entries_for(question: Question) -> list[SearchEntry]:
                 kind=SearchEntry.Kind.ANSWER,
                 post_id=answer.pk,
                 author_id=answer.author_id,
-                text=plain_text(answer.body_html),
+                text=text(answer.body_html),
                 is_public=public_thread and not answer.is_hidden,
                 is_hidden=question.is_hidden or answer.is_hidden,
                 created_at=answer.created_at,
@@ -62,7 +69,7 @@ def entries_for(question: Question) -> list[SearchEntry]:
                 kind=SearchEntry.Kind.FOLLOW_UP,
                 post_id=follow_up.pk,
                 author_id=follow_up.author_id,
-                text=plain_text(follow_up.body_html),
+                text=text(follow_up.body_html),
                 is_public=public_thread and not hidden,
                 is_hidden=hidden,
                 created_at=follow_up.created_at,

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from experts import scorecard
 from experts.models import Credential, ExpertProfile, Rating
+from forum import search
 from forum.markdown import render_markdown
 from forum.models import Answer, Category, FollowUp, Question, SearchEntry
 from forum.search import documents
@@ -149,7 +150,9 @@ class Command(BaseCommand):
         self.progress("Scorecards", 0, 1)
         for user_id in ExpertProfile.objects.values_list("user_id", flat=True):
             scorecard.refresh(user_id)
-        self.index()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"\nDone in {time.perf_counter() - started:.0f} s.")
 
     # -- pieces -------------------------------------------------------------------------------
@@ -183,6 +186,7 @@ class Command(BaseCommand):
         self.question_bodies = [make(SENTENCES, rng.randint(2, 8)) for _ in range(BODY_VARIANTS)]
         self.answer_bodies = [make(ADVICE, rng.randint(2, 9)) for _ in range(BODY_VARIANTS)]
         self.follow_up_bodies = [make(FOLLOW_UPS, 1) for _ in range(BODY_VARIANTS)]
+        self.plain = {}
 
     def categories(self):
         leaves = []
@@ -354,28 +358,38 @@ class Command(BaseCommand):
                             thank_you_note=rng.choice(["", "", "Thank you!", "Very helpful."]),
                         )
                     )
-            FollowUp.objects.bulk_create(follow_ups, batch_size=2_000)
+            follow_ups = FollowUp.objects.bulk_create(follow_ups, batch_size=2_000)
             Rating.objects.bulk_create(ratings, batch_size=2_000)
+            self.index_batch(questions, answer_rows, follow_ups)
             self.progress("Threads", offset + len(questions), total)
         self.stdout.write("")
 
-    def index(self):
-        """The search index of every thread not indexed yet, in bulk."""
-        engine_is_postgres = connection.vendor == "postgresql"
-        indexed = set(SearchEntry.objects.values_list("question_id", flat=True).distinct())
-        ids = [pk for pk in Question.objects.values_list("pk", flat=True) if pk not in indexed]
-        from forum import search
-
-        for start in range(0, len(ids), 1_000):
-            chunk = Question.objects.filter(pk__in=ids[start : start + 1_000]).select_related(
-                "category"
+    def index_batch(self, questions, answers, follow_ups):
+        """Search entries for a batch of new threads, from the objects in memory."""
+        by_question, by_answer_question = {}, {}
+        for answer in answers:
+            by_question.setdefault(answer.question_id, []).append(answer)
+            by_answer_question[answer.pk] = answer.question_id
+        follow_ups_of = {}
+        for follow_up in follow_ups:
+            follow_ups_of.setdefault(by_answer_question[follow_up.answer_id], []).append(follow_up)
+        paths = dict(Category.objects.values_list("pk", "path"))
+        entries = []
+        for question in questions:
+            entries.extend(
+                documents.build_entries(
+                    question,
+                    paths[question.category_id],
+                    by_question.get(question.pk, []),
+                    follow_ups_of.get(question.pk, []),
+                    text=self.plain_text,
+                )
             )
-            entries = []
-            for question in chunk:
-                entries.extend(documents.entries_for(question))
-            entries = SearchEntry.objects.bulk_create(entries, batch_size=2_000)
-            search.backend().add(entries)
-            self.progress("Search", min(start + 1_000, len(ids)), len(ids))
-        if engine_is_postgres:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        entries = SearchEntry.objects.bulk_create(entries, batch_size=2_000)
+        search.backend().add(entries)
+
+    def plain_text(self, body_html):
+        # Bodies come from a small pool: convert each once.
+        if body_html not in self.plain:
+            self.plain[body_html] = documents.plain_text(body_html)
+        return self.plain[body_html]
