@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ForumConfig(AppConfig):
     name = "forum"
     verbose_name = "Forum"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

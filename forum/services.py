@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from accounts.notifications import NotificationKind, notify
+from config.pagecache import content_changed
 from experts import scorecard
 from experts.models import ExpertProfile
 
@@ -208,5 +209,6 @@ def close_question(*, question) -> Question:
     Question.objects.filter(pk=question.pk).update(
         status=QuestionStatus.CLOSED, last_activity_at=timezone.now()
     )
+    content_changed()  # update() sends no signal for the page cache.
     question.refresh_from_db()
     return question

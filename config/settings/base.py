@@ -263,3 +263,7 @@ TASKS = {
     }
 }
 EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=5)
+
+# Whole pages for visitors without a session are cached until the next write
+# (forum.pagecache); 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)

@@ -22,3 +22,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 SITE_URL = "http://testserver"
+# Tests read response.context, which a cached page lacks; the page cache has tests of its own.
+PAGE_CACHE_SECONDS = 0

@@ -3,6 +3,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from config.pagecache import anonymous_cache
+
 from .. import scorecard
 from ..models import (
     CREDENTIAL_GROUP_TITLES,
@@ -15,6 +17,7 @@ from ..models import (
 PAGE_SIZE = 20
 
 
+@anonymous_cache
 def directory(request):
     """Ask Experts: every approved expert, in the order the visitor picks."""
     order = request.GET.get("order")
@@ -33,6 +36,7 @@ def directory(request):
     )
 
 
+@anonymous_cache
 def profile(request, handle):
     profile = get_object_or_404(
         ExpertProfile.objects.visible_to(request.user)

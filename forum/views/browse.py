@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from config.pagecache import anonymous_cache
 from experts.models import DEFAULT_EXPERT_ORDER, EXPERT_ORDERS, ExpertProfile
 
 from ..models import Answer, Category, Question
@@ -11,6 +12,7 @@ from ..tree import category_tree
 PAGE_SIZE = 20
 
 
+@anonymous_cache
 def home(request):
     recent = Question.objects.public().answered().with_listing_data().order_by("-answered_at")
     featured = (
@@ -26,10 +28,12 @@ def home(request):
     )
 
 
+@anonymous_cache
 def categories(request):
     return render(request, "forum/categories.html", {"tree": category_tree()})
 
 
+@anonymous_cache
 def category(request, path):
     category = get_object_or_404(Category, path=path)
     archive = (
@@ -68,6 +72,7 @@ def category(request, path):
     )
 
 
+@anonymous_cache
 def answers(request):
     """All Answers: the site-wide public archive, newest first."""
     archive = (

@@ -7,6 +7,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from accounts.roles import is_moderator
+from config.pagecache import anonymous_cache
 from experts.models import Credential
 
 from .. import permissions
@@ -33,6 +34,7 @@ def visible_answer(request, pk):
     )
 
 
+@anonymous_cache
 def question_detail(request, pk, slug=None):
     question = visible_question(request, pk)
     if slug != question.slug:
