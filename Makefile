@@ -13,7 +13,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install install-dev run test test-browser browser-deps lint format migrate seed clean bench-search screenshots
+.PHONY: help install install-dev run test test-browser browser-deps lint format migrate seed clean bench bench-search screenshots
 
 help:
 	@echo "make run    - install, migrate, seed and serve at http://$(HOST):$(PORT) (SQLite)"
@@ -80,6 +80,11 @@ bench-search: install
 	psql "$(BENCH_DATABASE_URL)" -c "select 1" >/dev/null 2>&1 || createdb -h 127.0.0.1 -U postgres askexperts_bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py bench_search --questions 100000
+
+# Pages under load: gunicorn (production settings) on PostgreSQL with 100,000
+# demo questions, measured with wrk; writes docs/performance.md. Not in `make test`.
+bench: install
+	bash scripts/bench
 
 # The README's pictures: the main pages at desktop and phone width, from a
 # fresh seeded database of their own.

@@ -5,11 +5,14 @@ from django.urls import include, path
 from forum.urls import preview_urlpatterns
 from forum.views.browse import home
 
+from . import views
+
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("", include("forum.urls")),
     *preview_urlpatterns,
     path("experts/", include("experts.urls")),

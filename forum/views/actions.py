@@ -157,22 +157,21 @@ FLAG_TARGETS = {
 }
 
 
-@require_POST
 @posting_required
 def flag(request, kind, pk):
-    """A member reports a post they can see; once per post, rate-limited."""
+    """A member reports a post they can see: a short form; once per post, rate-limited."""
     visible = FLAG_TARGETS.get(kind)
     if visible is None:
         raise Http404
     item = get_object_or_404(visible(request.user), pk=pk)
     _check(permissions.can_flag(request.user, item))
-    form = FlagForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect(item.get_absolute_url())
-    if Flag.objects.filter(flagger=request.user, **{flag_target_field(item): item}).exists():
+    already = Flag.objects.filter(flagger=request.user, **{flag_target_field(item): item}).exists()
+    if already:
         messages.info(request, "You have already flagged this. Thank you, moderators will look.")
         return redirect(item.get_absolute_url())
+    form = FlagForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "forum/flag.html", {"form": form, "item": item, "kind": kind})
     rate = Rate.parse(settings.FLAG_RATE)
     if not hit("flag", request.user.pk, rate):
         return render(

@@ -14,6 +14,8 @@ from .. import permissions
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, ReaddressForm
 from ..models import Answer, FollowUp, Question
 
+EXPERT_CARDS = 3
+
 
 def visible_question(request, pk):
     """The question if the user may see it, else 404: a private thread is not admitted to exist."""
@@ -98,6 +100,10 @@ def render_thread(request, question, *, status=200, **bound_forms):
     if not experts and question.expert:
         experts = [question.expert]
     experts = [e for e in experts if hasattr(e, "expert_profile")]
+    # The addressed expert first; beside a long thread, a few cards and a count.
+    experts.sort(key=lambda e: e.pk != question.expert_id)
+    more_experts = max(len(experts) - EXPERT_CARDS, 0)
+    experts = experts[:EXPERT_CARDS]
     # Verified credentials show beside the expert's name on every answer and card.
     prefetch_related_objects(
         [expert.expert_profile for expert in experts],
@@ -112,6 +118,7 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "ancestors": question.category.ancestors(),
         "answers": answers,
         "experts": experts,
+        "more_experts": more_experts,
         "meta_description": Truncator(" ".join(strip_tags(question.body_html).split())).chars(160),
         "can_answer": can_answer,
         "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),

@@ -77,13 +77,26 @@ class TestFlags:
 
         assert Flag.objects.get().target == item
 
-    def test_other_needs_a_note(self, answer):
+    def test_other_needs_a_note_and_the_form_comes_back(self, answer):
         member = as_user(UserFactory())
 
-        response = flag(member, "answer", answer, reason="other")
+        response = flag(member, "answer", answer, reason="other", note="")
 
+        assert response.status_code == HTTPStatus.OK
+        assert "when you choose “Other”" in response.text
         assert not Flag.objects.exists()
-        assert "when you choose “Other”" in member.get(response["Location"]).text
+
+    def test_the_flag_link_opens_a_form_in_context(self, answer):
+        member = as_user(UserFactory())
+        thread = member.get(answer.question.get_absolute_url()).text
+        url = reverse("forum:flag", args=["answer", answer.pk])
+        assert f'href="{url}"' in thread
+
+        page = member.get(url)
+
+        assert page.status_code == HTTPStatus.OK
+        assert "Wrong or dangerous advice" in page.text
+        assert "Use heat after the first days." in page.text
 
     def test_nobody_flags_their_own_post_or_what_they_cannot_see(self, answer, jeremy, massage):
         assert flag(as_user(jeremy), "answer", answer).status_code == HTTPStatus.FORBIDDEN

@@ -13,11 +13,13 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_builds_a_browsable_archive(capsys):
     call_command("seed_demo", questions=60, experts=8, askers=20, seed=3)
 
-    assert Question.objects.count() == 61  # with the seed thread
+    assert Question.objects.count() == 62  # with the seed thread and the big thread
+    big = Question.objects.get(slug="a-question-with-many-answers")
+    assert big.answers.count() == 8 and FollowUp.objects.filter(answer__question=big).count() == 200
     assert Answer.objects.count() > 60
     assert FollowUp.objects.exists() and Rating.objects.exists()
     assert ExpertProfile.objects.filter(answer_total__gt=0).exists()
-    assert SearchEntry.objects.filter(kind="q").count() == 61
+    assert SearchEntry.objects.filter(kind="q").count() == 62
     titles = list(Question.objects.order_by("pk").values_list("title", flat=True))
     client = Client()
     for question in Question.objects.public().answered()[:5]:

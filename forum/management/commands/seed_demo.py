@@ -147,6 +147,7 @@ class Command(BaseCommand):
             expert_users = self.experts(experts, leaves)
             asker_users = self.askers(askers)
             self.threads(questions, leaves, expert_users, asker_users)
+            self.big_thread(leaves[0], expert_users, asker_users)
         self.progress("Scorecards", 0, 1)
         for user_id in ExpertProfile.objects.values_list("user_id", flat=True):
             scorecard.refresh(user_id)
@@ -363,6 +364,32 @@ class Command(BaseCommand):
             self.index_batch(questions, answer_rows, follow_ups)
             self.progress("Threads", offset + len(questions), total)
         self.stdout.write("")
+
+    def big_thread(self, category, experts, askers, answers=50, follow_ups=200):
+        """One public thread with many answers and follow-ups: the heavy page to measure."""
+        rng = self.rng
+        now = timezone.now() - timedelta(days=1)
+        body, html = rng.choice(self.question_bodies)
+        question = Question.objects.create(
+            category=category, asker=askers[0], title="A question with many answers",
+            slug="a-question-with-many-answers", body=body, status="answered",
+            answer_count=min(answers, len(experts)), answered_at=now, created_at=now,
+        )  # fmt: skip
+        rows = []
+        for k, author in enumerate(experts[:answers]):
+            body, html = rng.choice(self.answer_bodies)
+            rows.append(Answer(question=question, author=author, body=body, body_html=html,
+                               created_at=now + timedelta(minutes=k)))  # fmt: skip
+        rows = Answer.objects.bulk_create(rows)
+        extra = []
+        for k in range(follow_ups):
+            answer = rows[k % len(rows)]
+            body, html = rng.choice(self.follow_up_bodies)
+            author_id = question.asker_id if k % 2 == 0 else answer.author_id
+            extra.append(FollowUp(answer=answer, author_id=author_id, body=body, body_html=html,
+                                  created_at=answer.created_at + timedelta(hours=k)))  # fmt: skip
+        extra = FollowUp.objects.bulk_create(extra)
+        self.index_batch([question], rows, extra)
 
     def index_batch(self, questions, answers, follow_ups):
         """Search entries for a batch of new threads, from the objects in memory."""
