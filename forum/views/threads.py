@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from accounts.roles import is_moderator
+from accounts.roles import can_post, is_moderator
 from config.pagecache import anonymous_cache
 from experts.models import Credential
 
@@ -120,6 +120,9 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "experts": experts,
         "more_experts": more_experts,
         "meta_description": Truncator(" ".join(strip_tags(question.body_html).split())).chars(160),
+        # Asked once here rather than for each of a long thread's posts.
+        "can_flag_posts": can_post(user),
+        "viewer_moderates": is_moderator(user),
         "can_answer": can_answer,
         "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),
         "can_decline": can_decline,
