@@ -62,3 +62,25 @@ def test_pages_differ_by_query_string():
 
     assert visitor.get("/answers/?page=2").status_code == HTTPStatus.OK
     assert visitor.get("/categories/").status_code == HTTPStatus.OK
+
+
+def test_members_reading_someone_elses_thread_get_cached_answers_that_follow_writes():
+    answer = AnswerFactory(body="The first version.")
+    question = answer.question
+    bystander = Client()
+    bystander.force_login(UserFactory())
+    assert "The first version." in bystander.get(question.get_absolute_url()).text
+
+    from forum.services import edit_answer, post_follow_up
+
+    edit_answer(answer=answer, editor=answer.author, body="The second version.")
+    post_follow_up(answer=answer, author=question.asker, body="Thanks, and one more thing?")
+
+    html = bystander.get(question.get_absolute_url()).text
+    assert "The second version." in html and "The first version." not in html
+    assert "Thanks, and one more thing?" in html
+    # The asker's own view carries forms, and is never a cached fragment.
+    asker = Client()
+    asker.force_login(question.asker)
+    assert 'name="submission_key"' in asker.get(question.get_absolute_url()).text
+    assert 'name="submission_key"' not in bystander.get(question.get_absolute_url()).text

@@ -1,12 +1,14 @@
 """The thread page: a question, its answers, each answer's follow-ups, and the
 forms that the viewer may use on them."""
 
+from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from accounts.roles import can_post, is_moderator
+from config import pagecache
 from config.pagecache import anonymous_cache
 from experts.models import Credential
 
@@ -61,12 +63,16 @@ def render_thread(request, question, *, status=200, **bound_forms):
         )
     )
     question.answer_author_ids = {answer.author_id for answer in answers}
+    moderates = is_moderator(user)
     for_answer = bound_forms.get("for_answer")
     for answer in answers:
         answer.can_follow_up = permissions.can_follow_up(user, answer, question)
         answer.can_rate = permissions.can_rate(user, answer, question)
         answer.can_edit = permissions.can_edit_answer(user, answer, question)
         mine = answer.pk == for_answer
+        # A bystander's view of an answer is the same for every bystander: it
+        # has no forms, so its rendered HTML can be cached until the next write.
+        answer.cacheable = not moderates and user.pk not in (question.asker_id, answer.author_id)
         if answer.can_follow_up:
             answer.follow_up_form = (mine and bound_forms.get("follow_up_form")) or FollowUpForm(
                 auto_id=f"id_followup_{answer.pk}_%s"
@@ -122,7 +128,9 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "meta_description": Truncator(" ".join(strip_tags(question.body_html).split())).chars(160),
         # Asked once here rather than for each of a long thread's posts.
         "can_flag_posts": can_post(user),
-        "viewer_moderates": is_moderator(user),
+        "viewer_moderates": moderates,
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS,
+        "page_generation": pagecache.generation() if settings.PAGE_CACHE_SECONDS else 0,
         "can_answer": can_answer,
         "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),
         "can_decline": can_decline,
