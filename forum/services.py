@@ -27,6 +27,28 @@ from .models import (
 )
 
 
+def _save_once(post, **owner):
+    """Save a post unless its owner already sent one with the same submission key.
+
+    A double submit finds the first row, before saving or, when two submits
+    race, after the unique constraint refuses the second. Returns (row, created).
+    """
+    model = type(post)
+    key = {**owner, "submission_key": post.submission_key}
+    if post.submission_key is not None:
+        existing = model.objects.filter(**key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            post.save()
+    except IntegrityError:
+        if post.submission_key is None:
+            raise
+        return model.objects.get(**key), False
+    return post, True
+
+
 @transaction.atomic
 def ask_question(
     *, asker, category, title, body, visibility, expert=None, submission_key=None
@@ -35,27 +57,20 @@ def ask_question(
 
     Returns (question, created).
     """
-    if submission_key is not None:
-        existing = Question.objects.filter(asker=asker, submission_key=submission_key).first()
-        if existing is not None:
-            return existing, False
-    question = Question(
+    question, created = _save_once(
+        Question(
+            asker=asker,
+            category=category,
+            expert=expert,
+            title=title,
+            body=body,
+            visibility=visibility if expert is not None else Visibility.PUBLIC,
+            submission_key=submission_key,
+        ),
         asker=asker,
-        category=category,
-        expert=expert,
-        title=title,
-        body=body,
-        visibility=visibility if expert is not None else Visibility.PUBLIC,
-        submission_key=submission_key,
     )
-    try:
-        with transaction.atomic():
-            question.save()
-    except IntegrityError:
-        # Two submits raced past the check above; the first one won.
-        if submission_key is None:
-            raise
-        return Question.objects.get(asker=asker, submission_key=submission_key), False
+    if not created:
+        return question, False
     if expert is not None:
         scorecard.refresh(expert.pk)  # Its share of declined questions changed.
         notify_addressed(question)
@@ -176,18 +191,12 @@ def readdress_question(*, question, expert) -> Question:
 
 @transaction.atomic
 def post_follow_up(*, answer, author, body, submission_key=None) -> tuple[FollowUp, bool]:
-    if submission_key is not None:
-        existing = FollowUp.objects.filter(author=author, submission_key=submission_key).first()
-        if existing is not None:
-            return existing, False
-    follow_up = FollowUp(answer=answer, author=author, body=body, submission_key=submission_key)
-    try:
-        with transaction.atomic():
-            follow_up.save()
-    except IntegrityError:
-        if submission_key is None:
-            raise
-        return FollowUp.objects.get(author=author, submission_key=submission_key), False
+    follow_up, created = _save_once(
+        FollowUp(answer=answer, author=author, body=body, submission_key=submission_key),
+        author=author,
+    )
+    if not created:
+        return follow_up, False
     Question.objects.filter(pk=answer.question_id).update(last_activity_at=follow_up.created_at)
     search.index_thread(answer.question_id)
     question = answer.question

@@ -29,6 +29,31 @@ class QuestionStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class Post(models.Model):
+    """What questions, answers and follow-ups share: rendered markdown and moderation."""
+
+    # Rendered by render_markdown() on every save; `manage.py rerender_markdown`
+    # refreshes it when the policy changes.
+    body_html = models.TextField(editable=False)
+    is_hidden = models.BooleanField("hidden", default=False)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
 class QuestionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one visibility rule for questions.
@@ -55,7 +80,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.select_related("category", "asker", "expert")
 
 
-class Question(models.Model):
+class Question(Post):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
     asker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="questions"
@@ -72,7 +97,6 @@ class Question(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, allow_unicode=False)
     body = models.TextField(validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
-    body_html = models.TextField(editable=False)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -84,16 +108,6 @@ class Question(models.Model):
         default=0, editable=False, help_text="Visible answers, kept by the services."
     )
     answered_at = models.DateTimeField(null=True, blank=True, help_text="Time of the first answer.")
-    is_hidden = models.BooleanField("hidden", default=False)
-    hidden_reason = models.CharField(max_length=300, blank=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     # A random key from the ask form: a second submit of the same form finds
     # the first question instead of creating another.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
@@ -149,7 +163,6 @@ class Question(models.Model):
             self.slug = slugify(self.title)[:70].strip("-") or "question"
             if self.slug in RESERVED_SLUGS:
                 self.slug = f"{self.slug}-question"
-        self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -174,9 +187,6 @@ def _shown_to(user):
 
 
 class AnswerQuerySet(models.QuerySet):
-    def visible(self):
-        return self.filter(is_hidden=False)
-
     def shown_to(self, user):
         """The hidden-post rule alone, for answers of a question already known to be visible."""
         return self.filter(_shown_to(user))
@@ -192,26 +202,15 @@ class AnswerQuerySet(models.QuerySet):
         )
 
 
-class Answer(models.Model):
+class Answer(Post):
     # PROTECT: a question with answers is never deleted, only hidden.
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
     )
     body = models.TextField(validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
-    body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
-    is_hidden = models.BooleanField("hidden", default=False)
-    hidden_reason = models.CharField(max_length=300, blank=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     is_featured = models.BooleanField("editor's pick", default=False)
     featured_at = models.DateTimeField(null=True, blank=True)
 
@@ -237,10 +236,6 @@ class Answer(models.Model):
     def __str__(self):
         return f"Answer by {self.author} to “{self.question}”"
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
 
@@ -254,7 +249,7 @@ class FollowUpQuerySet(models.QuerySet):
         return self.shown_to(user).filter(answer__in=Answer.objects.visible_to(user))
 
 
-class FollowUp(models.Model):
+class FollowUp(Post):
     """One message in the conversation between the asker and one answer's expert."""
 
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="follow_ups")
@@ -262,19 +257,8 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups"
     )
     body = models.TextField(validators=[MaxLengthValidator(MAX_FOLLOW_UP_LENGTH)])
-    body_html = models.TextField(editable=False)
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
-    is_hidden = models.BooleanField("hidden", default=False)
-    hidden_reason = models.CharField(max_length=300, blank=True)
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = FollowUpQuerySet.as_manager()
 
@@ -291,10 +275,6 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"Follow-up by {self.author} on {self.answer_id}"
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.answer.question.get_absolute_url()}#follow-up-{self.pk}"
