@@ -18,7 +18,14 @@ SHOWN_ON_PAGES = [
 ]
 
 
-def _changed(sender, **kwargs):
+# Saves that touch only these fields change nothing a page shows; a login
+# (which stores last_login) must not empty every visitor's cached page.
+NOT_SHOWN = frozenset({"last_login", "password", "daily_digest"})
+
+
+def _changed(sender, update_fields=None, **kwargs):
+    if update_fields and set(update_fields) <= NOT_SHOWN:
+        return
     content_changed()
 
 

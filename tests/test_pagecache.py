@@ -6,7 +6,13 @@ import pytest
 from django.test import Client, override_settings
 
 from forum.services import post_answer
-from tests.factories import AnswerFactory, ExpertProfileFactory, QuestionFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    AnswerFactory,
+    ExpertProfileFactory,
+    QuestionFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -84,3 +90,12 @@ def test_members_reading_someone_elses_thread_get_cached_answers_that_follow_wri
     asker.force_login(question.asker)
     assert 'name="submission_key"' in asker.get(question.get_absolute_url()).text
     assert 'name="submission_key"' not in bystander.get(question.get_absolute_url()).text
+
+
+def test_a_login_does_not_empty_the_visitors_cache(member):
+    from config.pagecache import generation
+
+    before = generation()
+    Client().post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+
+    assert generation() == before
