@@ -53,7 +53,3 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"Rating of answer {self.answer_id} by {self.rater}"
-
-    @property
-    def average(self):
-        return round((self.knowledgeability + self.clarity + self.politeness) / 3, 1)

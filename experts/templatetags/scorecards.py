@@ -27,14 +27,6 @@ def percent(share):
     return f"{round(share * 100)}%"
 
 
-@register.filter
-def bar_height(value, maximum):
-    """Height of a chart bar in SVG units (0-100), the tallest bar reaching 100."""
-    if not maximum:
-        return 0
-    return round(100 * value / maximum)
-
-
 CHART_WIDTH = 320
 CHART_HEIGHT = 100
 

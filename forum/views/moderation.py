@@ -2,6 +2,7 @@
 
 import difflib
 from collections import defaultdict
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -37,6 +38,16 @@ RELATED = {
 }
 
 
+# The Flag fields naming the post it is about; exactly one is set.
+FLAG_FIELDS = ("question", "answer", "follow_up")
+
+
+def flagged_post(get):
+    """(field, id) of the post a flag, or a group of flags, is about; `get` reads "<field>_id"."""
+    field = next(f for f in FLAG_FIELDS if get(f"{f}_id"))
+    return field, get(f"{field}_id")
+
+
 def get_item(kind, pk):
     model = KINDS.get(kind)
     if model is None:
@@ -56,12 +67,10 @@ def queue(request):
     """Open flags grouped by item, most flagged and newest first, then expert work."""
     page = Paginator(moderation.open_flag_groups(), PAGE_SIZE).get_page(request.GET.get("page"))
     groups = list(page)
-    ids = {field: [g[f"{field}_id"] for g in groups if g[f"{field}_id"]] for field in
-           ("question", "answer", "follow_up")}  # fmt: skip
+    ids = {field: [g[f"{field}_id"] for g in groups if g[f"{field}_id"]] for field in FLAG_FIELDS}
     items = {
-        "question": Question.objects.select_related(*RELATED[Question]).in_bulk(ids["question"]),
-        "answer": Answer.objects.select_related(*RELATED[Answer]).in_bulk(ids["answer"]),
-        "follow_up": FollowUp.objects.select_related(*RELATED[FollowUp]).in_bulk(ids["follow_up"]),
+        field: model.objects.select_related(*RELATED[model]).in_bulk(ids[field])
+        for field, model in zip(FLAG_FIELDS, (Question, Answer, FollowUp), strict=True)
     }
     flags = defaultdict(list)
     for flag in (
@@ -74,25 +83,18 @@ def queue(request):
         .select_related("flagger")
         .order_by("-created_at")
     ):
-        key = (
-            ("question", flag.question_id)
-            if flag.question_id
-            else (
-                ("answer", flag.answer_id) if flag.answer_id else ("follow_up", flag.follow_up_id)
-            )
-        )
-        flags[key].append(flag)
+        flags[flagged_post(partial(getattr, flag))].append(flag)
     entries = []
     for group in groups:
-        field = next(f for f in ("question", "answer", "follow_up") if group[f"{f}_id"])
-        item = items[field].get(group[f"{field}_id"])
+        field, pk = flagged_post(group.get)
+        item = items[field].get(pk)
         if item is not None:
             entries.append(
                 {
                     "kind": field.replace("_", "-"),
                     "item": item,
                     "count": group["count"],
-                    "flags": flags[(field, item.pk)],
+                    "flags": flags[(field, pk)],
                 }
             )
     work = pending_work()
