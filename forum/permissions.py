@@ -41,12 +41,19 @@ def is_open(question) -> bool:
     )
 
 
-def _answered_by(question, user) -> bool:
-    # Views that already hold the answers set `answer_author_ids` to save a query.
+def has_answered(user, question) -> bool:
+    """The user wrote an answer to the question (shown or hidden)."""
+    if not user.is_authenticated:
+        return False
+    # Views that already hold the answers set `answer_author_ids` to save a query;
+    # otherwise the answer is remembered on the question for the rest of the request.
     ids = getattr(question, "answer_author_ids", None)
-    if ids is None:
-        return question.answers.filter(author=user).exists()
-    return user.pk in ids
+    if ids is not None:
+        return user.pk in ids
+    asked = question.__dict__.setdefault("_answered_by", {})
+    if user.pk not in asked:
+        asked[user.pk] = question.answers.filter(author=user).exists()
+    return asked[user.pk]
 
 
 def can_ask(user) -> bool:
@@ -63,7 +70,7 @@ def can_answer(user, question) -> bool:
         allowed = question.expert_id == user.pk and is_expert(user)
     else:
         allowed = is_expert_for(user, question.category)
-    return allowed and not _answered_by(question, user)
+    return allowed and not has_answered(user, question)
 
 
 def can_decline(user, question) -> bool:
@@ -75,7 +82,7 @@ def can_decline(user, question) -> bool:
         and question.asker_id != user.pk
         and question.status == QuestionStatus.AWAITING
         and is_open(question)
-        and not _answered_by(question, user)
+        and not has_answered(user, question)
     )
 
 

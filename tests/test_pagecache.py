@@ -3,13 +3,18 @@
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
-from forum.services import post_answer
+from forum.moderation import hide
+from forum.services import post_answer, post_follow_up
 from tests.factories import (
     PASSWORD,
     AnswerFactory,
     ExpertProfileFactory,
+    FollowUpFactory,
+    ModeratorFactory,
     QuestionFactory,
     UserFactory,
 )
@@ -77,7 +82,7 @@ def test_members_reading_someone_elses_thread_get_cached_answers_that_follow_wri
     bystander.force_login(UserFactory())
     assert "The first version." in bystander.get(question.get_absolute_url()).text
 
-    from forum.services import edit_answer, post_follow_up
+    from forum.services import edit_answer
 
     edit_answer(answer=answer, editor=answer.author, body="The second version.")
     post_follow_up(answer=answer, author=question.asker, body="Thanks, and one more thing?")
@@ -99,3 +104,88 @@ def test_a_login_does_not_empty_the_visitors_cache(member):
     Client().post("/accounts/login/", {"login": member.email, "password": PASSWORD})
 
     assert generation() == before
+
+
+def answers_section(html):
+    return html[html.index('<section class="answers"') : html.index('<nav class="thread-links')]
+
+
+class TestBystanderThread:
+    """A member who is neither the asker, an answering expert nor a moderator gets
+    the answers of a thread as a cached fragment, and the answers are not loaded."""
+
+    @pytest.fixture
+    def thread(self):
+        question = QuestionFactory(title="Shin splints")
+        for n in range(3):
+            answer = AnswerFactory(question=question, body=f"Answer number {n}.")
+            FollowUpFactory(answer=answer, author=question.asker, body=f"Follow-up {n}.")
+        return question
+
+    def test_a_second_view_does_not_load_the_answers(self, thread):
+        bystander = Client()
+        bystander.force_login(UserFactory())
+        url = thread.get_absolute_url()
+        first = bystander.get(url).text
+        with CaptureQueriesContext(connection) as warm:
+            second = bystander.get(url).text
+
+        assert answers_section(second) == answers_section(first)
+        assert "Answer number 2." in second and "Follow-up 2." in second
+        loaded = " ".join(query["sql"] for query in warm.captured_queries)
+        assert "forum_followup" not in loaded
+        assert "experts_credential" not in loaded
+
+    def test_the_cached_answers_follow_every_write(self, thread):
+        bystander = Client()
+        bystander.force_login(UserFactory())
+        url = thread.get_absolute_url()
+        bystander.get(url)
+        answer = thread.answers.first()
+
+        post_follow_up(answer=answer, author=thread.asker, body="One more question, please.")
+        assert "One more question, please." in bystander.get(url).text
+        hide(item=answer, moderator=ModeratorFactory(), reason="Off topic")
+        html = bystander.get(url).text
+        assert "Answer number 0." not in html
+        assert "2 Answers" in html
+
+    def test_members_who_may_not_flag_do_not_get_the_flaggers_fragment(self, thread):
+        flagger = Client()
+        flagger.force_login(UserFactory())
+        unverified = Client()
+        unverified.force_login(UserFactory(verified=False))
+        url = thread.get_absolute_url()
+
+        assert "this answer</span>" in flagger.get(url).text
+        assert "this answer</span>" not in unverified.get(url).text
+
+    def test_the_people_of_the_thread_never_get_a_bystanders_fragment(self, thread):
+        bystander = Client()
+        bystander.force_login(UserFactory())
+        url = thread.get_absolute_url()
+        bystander.get(url)
+
+        expert = Client()
+        expert.force_login(thread.answers.first().author)
+        assert "Edit your answer" in expert.get(url).text
+        asker = Client()
+        asker.force_login(thread.asker)
+        assert "Rate this answer" in asker.get(url).text
+        moderator = Client()
+        moderator.force_login(ModeratorFactory())
+        assert "Moderate<span" in moderator.get(url).text
+        assert "Edit your answer" not in bystander.get(url).text
+
+    def test_an_experts_hidden_answer_stays_theirs(self, thread):
+        answer = thread.answers.first()
+        hide(item=answer, moderator=ModeratorFactory(), reason="Needs a source")
+        bystander = Client()
+        bystander.force_login(UserFactory())
+        url = thread.get_absolute_url()
+        assert "Answer number 0." not in bystander.get(url).text
+
+        expert = Client()
+        expert.force_login(answer.author)
+        html = expert.get(url).text
+        assert "Answer number 0." in html and "Needs a source" in html

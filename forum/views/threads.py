@@ -4,6 +4,7 @@ forms that the viewer may use on them."""
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
@@ -53,6 +54,57 @@ def render_thread(request, question, *, status=200, **bound_forms):
     rating_form together with `for_answer` (the answer's pk).
     """
     user = request.user
+    moderates = is_moderator(user)
+    can_flag_posts = can_post(user)
+    # A bystander (not the asker, not the expert asked, no answer of theirs, not a
+    # moderator) sees the
+    # answers exactly as every other bystander does, but for the flag links. Their
+    # part of the page is then a fragment cached until the next write, and the
+    # answers are loaded only when the fragment has to be rendered again.
+    bystander = (
+        not bound_forms
+        and not moderates
+        and user.pk not in (question.asker_id, question.expert_id)
+        and not permissions.has_answered(user, question)
+    )
+    answers = SimpleLazyObject(
+        lambda: thread_answers(user, question, moderates, bystander, bound_forms)
+    )
+    can_answer = permissions.can_answer(user, question)
+    can_decline = permissions.can_decline(user, question)
+    can_readdress = permissions.can_readdress(user, question)
+    sees_declines = user.is_authenticated and (
+        user.pk in (question.asker_id, question.expert_id) or moderates
+    )
+    fragments = settings.PAGE_CACHE_SECONDS > 0
+    context = {
+        "question": question,
+        "ancestors": question.category.ancestors(),
+        "answers": answers,
+        "experts": SimpleLazyObject(lambda: expert_cards(question, answers)),
+        "meta_description": Truncator(" ".join(strip_tags(question.body_html).split())).chars(160),
+        # Asked once here rather than for each of a long thread's posts.
+        "can_flag_posts": can_flag_posts,
+        "viewer_moderates": moderates,
+        "bystander": bystander,
+        "fragment_seconds": settings.PAGE_CACHE_SECONDS if fragments else 0,
+        "page_generation": pagecache.generation() if fragments else 0,
+        "can_answer": can_answer,
+        "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),
+        "can_decline": can_decline,
+        "decline_form": bound_forms.get("decline_form")
+        or (DeclineForm(auto_id="id_decline_%s") if can_decline else None),
+        "can_readdress": can_readdress,
+        "readdress_form": bound_forms.get("readdress_form")
+        or (ReaddressForm(question=question) if can_readdress else None),
+        "can_close": permissions.can_close(user, question),
+        "declines": list(question.declines.select_related("expert")) if sees_declines else [],
+    }
+    return render(request, "forum/question.html", context, status=status)
+
+
+def thread_answers(user, question, moderates, bystander, bound_forms):
+    """The answers the user may see, with their follow-ups and what the user may do with each."""
     answers = list(
         question.answers.shown_to(user)
         .select_related("author__expert_profile", "rating")
@@ -62,16 +114,18 @@ def render_thread(request, question, *, status=200, **bound_forms):
             )
         )
     )
+    with_verified_credentials([answer.author for answer in answers])
+    if bystander:
+        return answers  # nothing on them is theirs to do
     question.answer_author_ids = {answer.author_id for answer in answers}
-    moderates = is_moderator(user)
     for_answer = bound_forms.get("for_answer")
     for answer in answers:
         answer.can_follow_up = permissions.can_follow_up(user, answer, question)
         answer.can_rate = permissions.can_rate(user, answer, question)
         answer.can_edit = permissions.can_edit_answer(user, answer, question)
         mine = answer.pk == for_answer
-        # A bystander's view of an answer is the same for every bystander: it
-        # has no forms, so its rendered HTML can be cached until the next write.
+        # The asker or an answering expert still sees others' answers as bystanders
+        # do: those answers carry no forms for them, and are cached one by one.
         answer.cacheable = not moderates and user.pk not in (question.asker_id, answer.author_id)
         if answer.can_follow_up:
             answer.follow_up_form = (mine and bound_forms.get("follow_up_form")) or FollowUpForm(
@@ -94,55 +148,40 @@ def render_thread(request, question, *, status=200, **bound_forms):
             answer.rating_form = (mine and bound_forms.get("rating_form")) or RatingForm(
                 initial=initial, auto_id=f"id_rating_{answer.pk}_%s"
             )
+    return answers
 
-    can_answer = permissions.can_answer(user, question)
-    can_decline = permissions.can_decline(user, question)
-    can_readdress = permissions.can_readdress(user, question)
-    sees_declines = user.is_authenticated and (
-        user.pk in (question.asker_id, question.expert_id) or is_moderator(user)
-    )
-    # One card per answering expert; before any answer, the addressed expert.
+
+def expert_cards(question, answers):
+    """One card per answering expert, the addressed one first; before any answer, that one.
+
+    Beside a long thread, a few cards and a count of the others.
+    """
     experts = list({answer.author_id: answer.author for answer in answers}.values())
     if not experts and question.expert:
         experts = [question.expert]
     experts = [e for e in experts if hasattr(e, "expert_profile")]
-    # The addressed expert first; beside a long thread, a few cards and a count.
     experts.sort(key=lambda e: e.pk != question.expert_id)
-    more_experts = max(len(experts) - EXPERT_CARDS, 0)
-    experts = experts[:EXPERT_CARDS]
-    # Verified credentials show beside the expert's name on every answer and card.
+    shown = experts[:EXPERT_CARDS]
+    with_verified_credentials(shown)
+    return {"shown": shown, "more": len(experts) - len(shown)}
+
+
+def with_verified_credentials(experts):
+    """Verified credentials show beside an expert's name on every answer and card."""
+    profiles = {
+        expert.expert_profile.pk: expert.expert_profile
+        for expert in experts
+        if hasattr(expert, "expert_profile")
+        and not hasattr(expert.expert_profile, "verified_credentials")
+    }
     prefetch_related_objects(
-        [expert.expert_profile for expert in experts],
+        list(profiles.values()),
         Prefetch(
             "credentials",
             queryset=Credential.objects.filter(verified_at__isnull=False).order_by("-verified_at"),
             to_attr="verified_credentials",
         ),
     )
-    context = {
-        "question": question,
-        "ancestors": question.category.ancestors(),
-        "answers": answers,
-        "experts": experts,
-        "more_experts": more_experts,
-        "meta_description": Truncator(" ".join(strip_tags(question.body_html).split())).chars(160),
-        # Asked once here rather than for each of a long thread's posts.
-        "can_flag_posts": can_post(user),
-        "viewer_moderates": moderates,
-        "fragment_seconds": settings.PAGE_CACHE_SECONDS,
-        "page_generation": pagecache.generation() if settings.PAGE_CACHE_SECONDS else 0,
-        "can_answer": can_answer,
-        "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),
-        "can_decline": can_decline,
-        "decline_form": bound_forms.get("decline_form")
-        or (DeclineForm(auto_id="id_decline_%s") if can_decline else None),
-        "can_readdress": can_readdress,
-        "readdress_form": bound_forms.get("readdress_form")
-        or (ReaddressForm(question=question) if can_readdress else None),
-        "can_close": permissions.can_close(user, question),
-        "declines": list(question.declines.select_related("expert")) if sees_declines else [],
-    }
-    return render(request, "forum/question.html", context, status=status)
 
 
 def answer_redirect(request, pk):

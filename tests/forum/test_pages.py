@@ -2,10 +2,12 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
+    CredentialFactory,
     ExpertProfileFactory,
     FollowUpFactory,
     QuestionFactory,
@@ -230,6 +232,18 @@ class TestThread:
             assert "<img src=x" not in html
             assert "<b onmouseover" not in html
             assert 'href="javascript:' not in html
+
+    def test_every_answer_shows_its_experts_verified_credentials(self, client, thread):
+        """Beyond the few expert cards beside the thread, too."""
+        for n in range(5):
+            profile = ExpertProfileFactory()
+            CredentialFactory(profile=profile, title=f"Licence {n}", verified_at=timezone.now())
+            AnswerFactory(question=thread, author=profile.user)
+
+        html = client.get(thread.get_absolute_url()).text
+
+        for n in range(5):
+            assert f"Verified: Licence {n}" in html
 
     def test_queries_do_not_grow_with_answers_and_follow_ups(
         self, client, thread, tree, django_assert_num_queries
