@@ -1,14 +1,23 @@
 """Whole pages for visitors without a session, cached until the next write.
 
 Most readers of a Q&A archive are anonymous, and their pages are the same
-for all of them. A page is cached under a key that includes a "generation"
-number; every write to content that pages show bumps the generation (see
-forum.signals), so no stale page is served after a change. Requests that
-carry a session cookie (signed-in members, or anyone with pending messages)
-are never served from or stored in this cache, so nothing personal or
-private can leak between people.
+for all of them. Views that may be cached say so with @anonymous_cache; the
+PageCacheMiddleware stores their pages and serves them again before the
+session, authentication, CSRF and URL-routing work, so a cached page costs
+less than the smallest rendered one.
+
+Every write to content that pages show bumps a "generation" number (see
+forum.signals); a page is stored with the generation it was rendered at and
+served only while that is still current, so no stale page outlives a change.
+Requests that carry a session cookie (signed-in members, or anyone with
+pending messages) are never served from or stored in this cache, so nothing
+personal or private can leak between people.
+
+Pages are stored gzipped, once, and sent as they are to the browsers that
+accept gzip (all of them); others get them unpacked.
 """
 
+import gzip
 import hashlib
 from functools import wraps
 
@@ -16,8 +25,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 GENERATION_KEY = "pagecache:generation"
+# Headers of the view's response worth keeping; the outer middleware (security
+# headers, the CSP) adds its own to every response, cached or not.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 
 
 def generation():
@@ -45,29 +60,74 @@ def content_changed():
     transaction.on_commit(bump)
 
 
-def _cacheable(request):
-    return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
-
-
 def anonymous_cache(view):
+    """Mark a view whose page is the same for every visitor without a session."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pagecache:{generation()}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            return HttpResponse(cached[0], content_type=cached[1])
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(
-                key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS
-            )
+        response.page_cacheable = True
         return response
 
+    wrapper.page_cacheable = True
     return wrapper
+
+
+class PageCacheMiddleware:
+    """Serves and stores the pages of @anonymous_cache views for visitors without a session.
+
+    It sits just inside the security, CSP and static-file middleware, so cached
+    pages still get those headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable(request):
+            return self.get_response(request)
+        key = "pagecache:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY) or generation()
+        page = found.get(key)
+        if page is not None and page["generation"] == current:
+            return self._respond(request, page)
+        response = self.get_response(request)
+        if (
+            getattr(response, "page_cacheable", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            page = {
+                "generation": current,
+                "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+                "body": compress_string(response.content),
+            }
+            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+            patch_vary_headers(response, ("Accept-Encoding",))
+        return response
+
+    @staticmethod
+    def _cacheable(request):
+        if (
+            settings.PAGE_CACHE_SECONDS <= 0
+            or request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return False
+        try:
+            return getattr(resolve(request.path_info).func, "page_cacheable", False)
+        except Resolver404:
+            return False
+
+    @staticmethod
+    def _respond(request, page):
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response = HttpResponse(page["body"], headers=page["headers"])
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(page["body"]), headers=page["headers"])
+        patch_vary_headers(response, ("Accept-Encoding",))
+        response["Content-Length"] = str(len(response.content))
+        return response

@@ -1,11 +1,13 @@
 """Visitors without a session get cached pages, refreshed by every write."""
 
+import gzip
 from http import HTTPStatus
 
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from forum.moderation import hide
 from forum.services import post_answer, post_follow_up
@@ -39,6 +41,47 @@ def test_a_second_visit_is_served_from_the_cache_without_queries(django_assert_n
     assert second.status_code == HTTPStatus.OK
     assert second.content == first.content
     assert "Content-Security-Policy" in second
+
+
+def test_browsers_get_the_cached_page_gzipped_with_every_header():
+    question = AnswerFactory().question
+    url = question.get_absolute_url()
+    first = Client().get(url)
+
+    browser = Client(headers={"accept-encoding": "gzip, deflate, br"})
+    with CaptureQueriesContext(connection) as queries:
+        cached = browser.get(url)
+
+    assert len(queries) == 0
+    assert cached["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in cached["Vary"]
+    assert gzip.decompress(cached.content) == first.content
+    assert int(cached["Content-Length"]) == len(cached.content)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert cached[header] == first[header]
+    assert cached["Content-Type"] == first["Content-Type"]
+
+
+def test_only_pages_marked_cacheable_are_stored():
+    visitor = Client()
+    with CaptureQueriesContext(connection) as queries:
+        visitor.get(reverse("forum:search"), {"q": "knee"})
+        visitor.get(reverse("forum:search"), {"q": "knee"})
+    # Search is not cached: each request asks the database again.
+    assert len(queries) > 0
+
+
+def test_missing_pages_and_redirects_are_not_cached(django_assert_num_queries):
+    question = AnswerFactory().question
+    visitor = Client()
+    assert visitor.get("/q/999999/nothing/").status_code == HTTPStatus.NOT_FOUND
+    wrong_slug = f"/q/{question.pk}/not-its-slug/"
+    assert visitor.get(wrong_slug).status_code == HTTPStatus.MOVED_PERMANENTLY
+
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.get("/q/999999/nothing/").status_code == HTTPStatus.NOT_FOUND
+        assert visitor.get(wrong_slug).status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert len(queries) == 2
 
 
 def test_a_write_shows_at_once(django_capture_on_commit_callbacks):
