@@ -60,6 +60,14 @@ def content_changed():
     transaction.on_commit(bump)
 
 
+def remember(name, compute):
+    """A value computed from public content, shared by every reader until the next write."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    key = f"pagecache:{generation()}:{name}"
+    return cache.get_or_set(key, compute, settings.PAGE_CACHE_SECONDS)
+
+
 def anonymous_cache(view):
     """Mark a view whose page is the same for every visitor without a session."""
 

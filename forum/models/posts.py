@@ -134,14 +134,15 @@ class Question(Post):
             ),
         ]
         indexes = [
-            # The public archive: per category and site-wide, newest first.
+            # The public archive: per category and site-wide, newest first. The id
+            # makes the order total, so a page's ids come from the index alone.
             models.Index(
-                fields=["category", "-created_at"],
+                fields=["category", "-created_at", "-id"],
                 condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
                 name="forum_q_archive_by_category",
             ),
             models.Index(
-                fields=["-created_at"],
+                fields=["-created_at", "-id"],
                 condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
                 name="forum_q_archive_all",
             ),

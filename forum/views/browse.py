@@ -1,15 +1,12 @@
 """Read-only pages for visitors: home, the category tree, a category, the archive."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from config.pagecache import anonymous_cache
 from experts.models import DEFAULT_EXPERT_ORDER, EXPERT_ORDERS, ExpertProfile
 
+from ..archive import Archive
 from ..models import Answer, Category, Question
-from ..tree import category_tree
-
-PAGE_SIZE = 20
 
 
 @anonymous_cache
@@ -24,26 +21,20 @@ def home(request):
     return render(
         request,
         "forum/home.html",
-        {"tree": category_tree(), "recent": recent[:10], "featured": featured[:5]},
+        {"tree": Archive().tree(), "recent": recent[:10], "featured": featured[:5]},
     )
 
 
 @anonymous_cache
 def categories(request):
-    return render(request, "forum/categories.html", {"tree": category_tree()})
+    return render(request, "forum/categories.html", {"tree": Archive().tree()})
 
 
 @anonymous_cache
 def category(request, path):
     category = get_object_or_404(Category, path=path)
-    archive = (
-        Question.objects.public()
-        .answered()
-        .filter(category.subtree_q())
-        .with_listing_data()
-        .order_by("-created_at", "-id")
-    )
-    page = Paginator(archive, PAGE_SIZE).get_page(request.GET.get("page"))
+    archive = Archive()
+    page = archive.page(request, category)
     # Editor's picks lead the archive on its first page.
     featured = (
         Answer.objects.public()
@@ -62,7 +53,7 @@ def category(request, path):
         {
             "category": category,
             "ancestors": category.ancestors(),
-            "subcategories": category_tree(root=category),
+            "subcategories": archive.tree(root=category),
             "page_obj": page,
             "featured": featured,
             "experts": experts[:12],
@@ -75,8 +66,5 @@ def category(request, path):
 @anonymous_cache
 def answers(request):
     """All Answers: the site-wide public archive, newest first."""
-    archive = (
-        Question.objects.public().answered().with_listing_data().order_by("-created_at", "-id")
-    )
-    page = Paginator(archive, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Archive().page(request)
     return render(request, "forum/answers.html", {"page_obj": page})

@@ -168,11 +168,11 @@ class TestQueue:
                 flag(as_user(UserFactory()), kind, item)
 
         flag_some()
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(15):
             moderator_client.get(reverse("moderation:queue"))
         for _ in range(5):
             flag_some()
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(15):
             moderator_client.get(reverse("moderation:queue"))
 
     def test_dismissing_resolves_the_flags_and_is_logged(self, moderator_client, answer):
@@ -483,12 +483,12 @@ class TestAuditLog:
 
         act()
         moderator_client.get(reverse("moderation:log"))  # Shows the actions' messages.
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(5):
             moderator_client.get(reverse("moderation:log"))
         for _ in range(10):
             act()
         moderator_client.get(reverse("moderation:log"))
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(5):
             moderator_client.get(reverse("moderation:log"))
 
     def test_the_admin_shows_it_read_only(self, admin_client, moderator_client, answer):
