@@ -81,12 +81,17 @@ class QuestionQuerySet(models.QuerySet):
 
 
 class Question(Post):
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
+    # No single-column indexes on these three: the composite indexes in Meta
+    # lead with each of them and serve the same lookups, at less cost per write.
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="questions", db_index=False
+    )
     asker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="questions"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="questions", db_index=False
     )
     expert = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -204,10 +209,13 @@ class AnswerQuerySet(models.QuerySet):
 
 
 class Answer(Post):
-    # PROTECT: a question with answers is never deleted, only hidden.
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # PROTECT: a question with answers is never deleted, only hidden. The unique
+    # (question, author) and the (author, created_at) index serve these two.
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers", db_index=False
     )
     body = models.TextField(validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
     created_at = models.DateTimeField(default=timezone.now)
@@ -253,9 +261,15 @@ class FollowUpQuerySet(models.QuerySet):
 class FollowUp(Post):
     """One message in the conversation between the asker and one answer's expert."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="follow_ups")
+    # The (answer, created_at) index and the unique (author, submission_key) serve these two.
+    answer = models.ForeignKey(
+        Answer, on_delete=models.PROTECT, related_name="follow_ups", db_index=False
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        db_index=False,
     )
     body = models.TextField(validators=[MaxLengthValidator(MAX_FOLLOW_UP_LENGTH)])
     submission_key = models.UUIDField(null=True, blank=True, editable=False)

@@ -38,7 +38,6 @@ class SearchEntry(models.Model):
         verbose_name = "search entry"
         verbose_name_plural = "search entries"
         indexes = [
-            models.Index(fields=["question"], name="forum_search_by_question"),
             models.Index(fields=["category_path"], name="forum_search_by_category"),
         ]
 

@@ -41,8 +41,7 @@ def index_thread(question_id):
     question = Question.objects.select_related("category").filter(pk=question_id).first()
     if question is None:
         return
-    entries = SearchEntry.objects.bulk_create(entries_for(question))
-    engine.add(entries)
+    engine.save(entries_for(question))
 
 
 def rebuild_index():

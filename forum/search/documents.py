@@ -22,21 +22,26 @@ def entries_for(question: Question) -> list[SearchEntry]:
             "pk", "author_id", "answer_id", "body_html", "is_hidden", "created_at"
         )
     )
-    return build_entries(question, question.category.path, answers, follow_ups)
+    values = entry_values(question, question.category.path, answers, follow_ups)
+    return [SearchEntry(**entry) for entry in values]
 
 
-def build_entries(question, category_path, answers, follow_ups, text=plain_text):
-    """The entries of a thread whose posts are already loaded (bulk loaders use it too)."""
+def entry_values(question, category_path, answers, follow_ups, text=plain_text):
+    """The field values of a thread's entries, from posts already loaded.
+
+    Posts may be any objects with the models' attribute names: the bulk loader
+    passes plain rows.
+    """
     public_thread = question.visibility == Visibility.PUBLIC and not question.is_hidden
     thread = {
-        "question": question,
+        "question_id": question.pk,
         "category_id": question.category_id,
         "category_path": category_path,
         "answered": question.answer_count > 0,
         "featured": any(a.is_featured and not a.is_hidden for a in answers),
     }
     entries = [
-        SearchEntry(
+        dict(
             kind=SearchEntry.Kind.QUESTION,
             post_id=question.pk,
             author_id=question.asker_id,
@@ -51,7 +56,7 @@ def build_entries(question, category_path, answers, follow_ups, text=plain_text)
     hidden_answers = {a.pk for a in answers if a.is_hidden}
     for answer in answers:
         entries.append(
-            SearchEntry(
+            dict(
                 kind=SearchEntry.Kind.ANSWER,
                 post_id=answer.pk,
                 author_id=answer.author_id,
@@ -65,7 +70,7 @@ def build_entries(question, category_path, answers, follow_ups, text=plain_text)
     for follow_up in follow_ups:
         hidden = question.is_hidden or follow_up.is_hidden or follow_up.answer_id in hidden_answers
         entries.append(
-            SearchEntry(
+            dict(
                 kind=SearchEntry.Kind.FOLLOW_UP,
                 post_id=follow_up.pk,
                 author_id=follow_up.author_id,

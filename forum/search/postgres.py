@@ -1,6 +1,8 @@
 """Search on PostgreSQL: a weighted tsvector per entry with a GIN index, websearch queries,
 ts_rank over a bounded candidate set, ts_headline snippets, pg_trgm for similar titles."""
 
+from contextlib import contextmanager
+
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -8,6 +10,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramSimilarity,
 )
+from django.db import connection
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Concat
 
@@ -19,17 +22,55 @@ WEIGHTS = {SearchEntry.Kind.QUESTION: ("A", "B"), SearchEntry.Kind.ANSWER: "C",
            SearchEntry.Kind.FOLLOW_UP: "D"}  # fmt: skip
 
 
-def add(entries):
-    """Compute the vectors of freshly saved entries, in the database."""
-    ids = [entry.pk for entry in entries]
-    SearchEntry.objects.filter(pk__in=ids, kind=SearchEntry.Kind.QUESTION).update(
-        vector=SearchVector("title", weight="A", config=CONFIG)
-        + SearchVector("text", weight="B", config=CONFIG)
-    )
+# The GIN indexes made by migration forum 0005, by name, with the SQL that makes them.
+GIN_INDEXES = {
+    "forum_search_vector_gin": "CREATE INDEX forum_search_vector_gin "
+    "ON forum_searchentry USING gin (vector)",
+    "forum_question_title_trgm": "CREATE INDEX forum_question_title_trgm "
+    "ON forum_question USING gin (title gin_trgm_ops)",
+}
+
+
+@contextmanager
+def bulk_load():
+    """Around loading many threads at once (manage.py seed_demo), inside a transaction.
+
+    Entries written meanwhile without their vectors get them at the end, in one
+    statement per kind. Building a GIN index once is several times faster than
+    keeping it up to date row by row, so the indexes are dropped first and
+    made again then.
+    """
+    with connection.cursor() as cursor:
+        for name in GIN_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    yield
+    missing = SearchEntry.objects.filter(vector=None)
+    missing.filter(kind=SearchEntry.Kind.QUESTION).update(vector=_vector(F("title"), F("text")))
     for kind in (SearchEntry.Kind.ANSWER, SearchEntry.Kind.FOLLOW_UP):
-        SearchEntry.objects.filter(pk__in=ids, kind=kind).update(
-            vector=SearchVector("text", weight=WEIGHTS[kind], config=CONFIG)
+        missing.filter(kind=kind).update(vector=_vector(None, F("text"), kind=kind))
+    with connection.cursor() as cursor:
+        # Foreign keys are checked at commit; an index cannot be made while checks wait.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for sql in GIN_INDEXES.values():
+            cursor.execute(sql)
+
+
+def _vector(title, text, kind=SearchEntry.Kind.QUESTION):
+    """The weighted vector of an entry's title (questions only) and text."""
+    weight = WEIGHTS[kind]
+    if kind == SearchEntry.Kind.QUESTION:
+        return SearchVector(title, weight=weight[0], config=CONFIG) + SearchVector(
+            text, weight=weight[1], config=CONFIG
         )
+    return SearchVector(text, weight=weight, config=CONFIG)
+
+
+def save(entries):
+    """Save new entries with their vectors, computed by the database in the same INSERT."""
+    for entry in entries:
+        entry.vector = _vector(Value(entry.title), Value(entry.text), kind=entry.kind)
+    return SearchEntry.objects.bulk_create(entries, batch_size=2_000)
 
 
 def remove(entry_ids):

@@ -1,6 +1,7 @@
 """Search on SQLite: an FTS5 table (porter stemming) keyed by entry id, ranked by bm25."""
 
 import re
+from contextlib import contextmanager
 
 from django.db import connection
 
@@ -81,7 +82,22 @@ def match_expression(text, joiner=" AND "):
     return joiner.join(parts)
 
 
-def add(entries):
+@contextmanager
+def bulk_load():
+    """Around loading many threads at once: entries written meanwhile join the FTS5 table
+    at the end, in one statement."""
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO forum_search_fts (rowid, title, text) "
+            "SELECT id, title, text FROM forum_searchentry "
+            "WHERE id NOT IN (SELECT rowid FROM forum_search_fts)"
+        )
+
+
+def save(entries):
+    """Save new entries, then put their words in the FTS5 table under the same ids."""
+    entries = SearchEntry.objects.bulk_create(entries, batch_size=2_000)
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO forum_search_fts (rowid, title, text) VALUES (%s, %s, %s)",

@@ -25,5 +25,9 @@ def test_seed_demo_builds_a_browsable_archive(capsys):
     for question in Question.objects.public().answered()[:5]:
         assert client.get(question.get_absolute_url()).status_code == HTTPStatus.OK
     assert client.get("/").status_code == HTTPStatus.OK
+    # The loaded threads are in the search index.
+    sample = Question.objects.public().answered().filter(slug__startswith="demo-").first()
+    word = sample.title.split()[1]
+    assert sample.title in client.get("/search/", {"q": f'"{word}"'}).text
     assert "Done in" in capsys.readouterr().out
     assert titles[1].startswith("My ")

@@ -10,6 +10,7 @@ import random
 import sys
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -20,6 +21,7 @@ from django.utils import timezone
 from experts import scorecard
 from experts.models import Credential, ExpertProfile, Rating
 from forum import search
+from forum.management.loader import Loader
 from forum.markdown import render_markdown
 from forum.models import Answer, Category, FollowUp, Question, SearchEntry
 from forum.search import documents
@@ -141,19 +143,21 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self.rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not secrets
         call_command("seed", verbosity=0)
-        with transaction.atomic():
+        with transaction.atomic(), search.backend().bulk_load():
             leaves = self.categories()
             self.bodies()
             expert_users = self.experts(experts, leaves)
             asker_users = self.askers(askers)
             self.threads(questions, leaves, expert_users, asker_users)
             self.big_thread(leaves[0], expert_users, asker_users)
+            self.progress("Indexes", 0, 1)
         self.progress("Scorecards", 0, 1)
         for user_id in ExpertProfile.objects.values_list("user_id", flat=True):
             scorecard.refresh(user_id)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # Fresh statistics, and the visibility map that index-only scans need.
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(f"\nDone in {time.perf_counter() - started:.0f} s.")
 
     # -- pieces -------------------------------------------------------------------------------
@@ -279,91 +283,97 @@ class Command(BaseCommand):
         )
 
     def threads(self, total, leaves, experts, askers):
+        """The questions with their answers, follow-ups, ratings and search entries.
+
+        Rows go straight into the tables (forum.management.loader); the search
+        entries are made from the same rows in memory.
+        """
         rng = self.rng
         now = timezone.now()
-        batch = 2_000
-        for offset in range(0, total, batch):
-            questions = []
-            for n in range(offset, min(offset + batch, total)):
-                category = rng.choice(leaves)
-                candidates = self.expert_categories.get(category.pk) or experts
-                answers = rng.choice([0, 1, 1, 1, 2, 2, 3, 4, 5])
-                private = rng.random() < 0.05
-                expert = rng.choice(candidates) if private or rng.random() < 0.4 else None
-                body, html = rng.choice(self.question_bodies)
-                asked = now - timedelta(minutes=rng.randint(60, 60 * 24 * 900))
-                title = self.fill(f"My {{noun}} {{verb}} {{when}} (#{n})")
-                questions.append(
-                    Question(
-                        category=category,
-                        asker=rng.choice(askers),
-                        expert=expert,
-                        title=title[:200],
-                        slug=f"demo-question-{n}",
-                        body=body,
-                        body_html=html,
-                        visibility="private" if private else "public",
-                        status="answered" if answers else "awaiting",
-                        answer_count=answers,
-                        answered_at=asked + timedelta(hours=3) if answers else None,
-                        is_hidden=rng.random() < 0.01,
-                        created_at=asked,
-                        last_activity_at=asked,
-                    )
+        paths = dict(Category.objects.values_list("pk", "path"))
+        tables = {model: Loader(model) for model in (Question, Answer, FollowUp, Rating)}
+        entries = Loader(SearchEntry)
+        for n in range(total):
+            category = rng.choice(leaves)
+            candidates = self.expert_categories.get(category.pk) or experts
+            answer_count = rng.choice([0, 1, 1, 1, 2, 2, 3, 4, 5])
+            private = rng.random() < 0.05
+            expert = rng.choice(candidates) if private or rng.random() < 0.4 else None
+            body, html = rng.choice(self.question_bodies)
+            asked = now - timedelta(minutes=rng.randint(60, 60 * 24 * 900))
+            asker = rng.choice(askers)
+            question = self.row(
+                tables[Question],
+                category_id=category.pk,
+                asker_id=asker.pk,
+                expert_id=expert.pk if expert else None,
+                title=self.fill(f"My {{noun}} {{verb}} {{when}} (#{n})")[:200],
+                slug=f"demo-question-{n}",
+                body=body,
+                body_html=html,
+                visibility="private" if private else "public",
+                status="answered" if answer_count else "awaiting",
+                answer_count=answer_count,
+                answered_at=asked + timedelta(hours=3) if answer_count else None,
+                is_hidden=rng.random() < 0.01,
+                created_at=asked,
+                last_activity_at=asked,
+            )
+            authors = ([expert] if expert else []) + rng.sample(
+                candidates, min(len(candidates), answer_count)
+            )
+            answers, follow_ups = [], []
+            for k, author in enumerate(dict.fromkeys(authors[:answer_count])):
+                body, html = rng.choice(self.answer_bodies)
+                answer = self.row(
+                    tables[Answer],
+                    question_id=question.pk,
+                    author_id=author.pk,
+                    body=body,
+                    body_html=html,
+                    created_at=asked + timedelta(hours=3 + k * 5),
+                    is_hidden=rng.random() < 0.01,
+                    is_featured=rng.random() < 0.005,
                 )
-            questions = Question.objects.bulk_create(questions)
-            answer_rows = []
-            for question in questions:
-                candidates = self.expert_categories.get(question.category_id) or experts
-                authors = ([question.expert] if question.expert else []) + rng.sample(
-                    candidates, min(len(candidates), question.answer_count)
-                )
-                for k, author in enumerate(dict.fromkeys(authors[: question.answer_count])):
-                    body, html = rng.choice(self.answer_bodies)
-                    answer_rows.append(
-                        Answer(
-                            question=question,
-                            author=author,
-                            body=body,
-                            body_html=html,
-                            created_at=question.created_at + timedelta(hours=3 + k * 5),
-                            is_hidden=rng.random() < 0.01,
-                            is_featured=rng.random() < 0.005,
-                        )
-                    )
-            answer_rows = Answer.objects.bulk_create(answer_rows, batch_size=2_000)
-            follow_ups, ratings = [], []
-            asker_of = {q.pk: q.asker_id for q in questions}
-            for answer in answer_rows:
-                asker_id = asker_of[answer.question_id]
-                for k in range(rng.choice([0, 0, 1, 2, 3, 4])):
+                answers.append(answer)
+                for turn in range(rng.choice([0, 0, 1, 2, 3, 4])):
                     body, html = rng.choice(self.follow_up_bodies)
                     follow_ups.append(
-                        FollowUp(
-                            answer=answer,
-                            author_id=asker_id if k % 2 == 0 else answer.author_id,
+                        self.row(
+                            tables[FollowUp],
+                            answer_id=answer.pk,
+                            author_id=asker.pk if turn % 2 == 0 else author.pk,
                             body=body,
                             body_html=html,
-                            created_at=answer.created_at + timedelta(hours=k + 1),
+                            created_at=answer.created_at + timedelta(hours=turn + 1),
                         )
                     )
                 if rng.random() < 0.4:
-                    ratings.append(
-                        Rating(
-                            answer=answer,
-                            expert_id=answer.author_id,
-                            rater_id=asker_id,
-                            knowledgeability=rng.randint(5, 10),
-                            clarity=rng.randint(4, 10),
-                            politeness=rng.randint(6, 10),
-                            thank_you_note=rng.choice(["", "", "Thank you!", "Very helpful."]),
-                        )
+                    tables[Rating].add(
+                        answer_id=answer.pk,
+                        expert_id=author.pk,
+                        rater_id=asker.pk,
+                        knowledgeability=rng.randint(5, 10),
+                        clarity=rng.randint(4, 10),
+                        politeness=rng.randint(6, 10),
+                        thank_you_note=rng.choice(["", "", "Thank you!", "Very helpful."]),
                     )
-            follow_ups = FollowUp.objects.bulk_create(follow_ups, batch_size=2_000)
-            Rating.objects.bulk_create(ratings, batch_size=2_000)
-            self.index_batch(questions, answer_rows, follow_ups)
-            self.progress("Threads", offset + len(questions), total)
+            for values in documents.entry_values(
+                question, paths[category.pk], answers, follow_ups, text=self.plain_text
+            ):
+                entries.add(**values)
+            if n % 2_000 == 0:
+                self.progress("Threads", n, total)
+        for loader in (*tables.values(), entries):
+            loader.flush()
+        self.progress("Threads", total, total)
         self.stdout.write("")
+
+    @staticmethod
+    def row(loader, **values):
+        """Queue a row and keep it, defaults included, as an object with the model's names."""
+        pk = loader.add(**values)
+        return SimpleNamespace(**{**loader.defaults, **values, "id": pk, "pk": pk})
 
     def big_thread(self, category, experts, askers, answers=50, follow_ups=200):
         """One public thread with many answers and follow-ups: the heavy page to measure."""
@@ -388,32 +398,8 @@ class Command(BaseCommand):
             author_id = question.asker_id if k % 2 == 0 else answer.author_id
             extra.append(FollowUp(answer=answer, author_id=author_id, body=body, body_html=html,
                                   created_at=answer.created_at + timedelta(hours=k)))  # fmt: skip
-        extra = FollowUp.objects.bulk_create(extra)
-        self.index_batch([question], rows, extra)
-
-    def index_batch(self, questions, answers, follow_ups):
-        """Search entries for a batch of new threads, from the objects in memory."""
-        by_question, by_answer_question = {}, {}
-        for answer in answers:
-            by_question.setdefault(answer.question_id, []).append(answer)
-            by_answer_question[answer.pk] = answer.question_id
-        follow_ups_of = {}
-        for follow_up in follow_ups:
-            follow_ups_of.setdefault(by_answer_question[follow_up.answer_id], []).append(follow_up)
-        paths = dict(Category.objects.values_list("pk", "path"))
-        entries = []
-        for question in questions:
-            entries.extend(
-                documents.build_entries(
-                    question,
-                    paths[question.category_id],
-                    by_question.get(question.pk, []),
-                    follow_ups_of.get(question.pk, []),
-                    text=self.plain_text,
-                )
-            )
-        entries = SearchEntry.objects.bulk_create(entries, batch_size=2_000)
-        search.backend().add(entries)
+        FollowUp.objects.bulk_create(extra)
+        search.index_thread(question.pk)
 
     def plain_text(self, body_html):
         # Bodies come from a small pool: convert each once.
