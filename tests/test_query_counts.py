@@ -1,0 +1,225 @@
+"""Every page makes the same number of queries with 10 rows as with 1,000.
+
+Each test renders a page, grows what the page lists from 10 rows to 1,000 (a
+thread from 10 answers to 50 with 200 follow-ups), and renders it again. The
+pinned numbers are for an uncached render (the page cache is off in tests):
+what a signed-in member's request costs.
+"""
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Notification
+from forum.models import Answer, Flag, FollowUp
+from tests import bulk
+from tests.factories import (
+    CategoryFactory,
+    CredentialFactory,
+    ExpertProfileFactory,
+    ModeratorFactory,
+    QuestionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 10, 1_000
+
+
+def queries(client, url, **params):
+    # Nothing cached (counts, charts, fragments): the full cost of the page. The
+    # signed-in session stays in the cache, as it does between requests.
+    cache.clear()
+    if settings.SESSION_COOKIE_NAME in client.cookies:
+        client.session.load()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == HTTPStatus.OK
+    return len(captured)
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def massage():
+    health = CategoryFactory(name="Health", slug="health")
+    return CategoryFactory(name="Massage", slug="massage", parent=health)
+
+
+@pytest.fixture
+def expert(massage):
+    profile = ExpertProfileFactory(categories=[massage])
+    CredentialFactory(profile=profile, verified_at=timezone.now())
+    return profile.user
+
+
+@pytest.fixture
+def asker():
+    return UserFactory()
+
+
+def grow(count, massage, asker, **kwargs):
+    return bulk.threads(count, massage, asker=asker, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "params", "expected"),
+    [
+        ("home", "/", {}, 4),
+        ("categories", "/categories/", {}, 2),
+        ("category", "/c/health/", {}, 7),
+        ("All Answers", "/answers/", {}, 3),
+        ("search", "/search/", {"q": "knee"}, 6),
+    ],
+)
+def test_public_pages(massage, expert, asker, page, url, params, expected):
+    visitor = Client()
+    grow(SMALL, massage, asker, expert=expert)
+    Answer.objects.update(is_featured=True, featured_at=timezone.now())
+    small = queries(visitor, url, **params)
+    grow(LARGE - SMALL, massage, asker, expert=expert, title="Another knee")
+    Answer.objects.update(is_featured=True, featured_at=timezone.now())
+
+    assert (small, queries(visitor, url, **params)) == (expected, expected), page
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"), [("/c/health/massage/", 7), ("/answers/", 3)], ids=["category", "all"]
+)
+def test_deep_archive_pages(massage, expert, asker, url, expected):
+    """Page 2 of 25 questions, then page 45 of 1,000: the same queries, none of them a count."""
+    visitor = Client()
+    grow(25, massage, asker, expert=expert)
+    small = queries(visitor, url, page=2)
+    grow(LARGE - 25, massage, asker, expert=expert, title="Another knee")
+
+    assert (small, queries(visitor, url, page=45)) == (expected, expected)
+    assert visitor.get(url, {"page": 45}).context["page_obj"].number == 45
+
+
+def test_expert_profile(massage, expert, asker):
+    url = expert.expert_profile.get_absolute_url()
+    grow(SMALL, massage, asker, expert=expert)
+    small = queries(Client(), url)
+    grow(LARGE - SMALL, massage, asker, expert=expert, title="Another knee")
+    for _ in range(5):
+        CredentialFactory(profile=expert.expert_profile, verified_at=timezone.now())
+
+    assert (small, queries(Client(), url)) == (8, 8)
+
+
+@pytest.mark.parametrize(("tab", "expected"), [("addressed", 6), ("open", 6)])
+def test_expert_inbox(massage, expert, asker, tab, expected):
+    client = signed_in(expert)
+    url = reverse("forum:inbox")
+    grow(SMALL, massage, asker, expert_id=expert.pk)
+    grow(SMALL, massage, asker, title="Open knee")
+    small = queries(client, url, tab=tab)
+    grow(LARGE, massage, asker, expert_id=expert.pk, title="More knee")
+    grow(LARGE, massage, asker, title="More open knee")
+
+    assert (small, queries(client, url, tab=tab)) == (expected, expected)
+
+
+def test_my_questions(massage, expert, asker):
+    client = signed_in(asker)
+    url = reverse("forum:my_questions")
+    grow(SMALL, massage, asker, expert=expert)
+    small = queries(client, url)
+    grow(LARGE - SMALL, massage, asker, expert_id=expert.pk, title="Another knee")
+
+    assert (small, queries(client, url)) == (4, 4)
+
+
+def test_notifications(asker):
+    client = signed_in(asker)
+    url = reverse("accounts:notifications")
+
+    def notify(count):
+        Notification.objects.bulk_create(
+            Notification(recipient=asker, kind="answer", title=f"Answer {n}", url="/")
+            for n in range(count)
+        )
+
+    notify(SMALL)
+    small = queries(client, url)
+    notify(LARGE - SMALL)
+
+    assert (small, queries(client, url)) == (4, 4)
+
+
+def test_moderation_queue(massage, expert, asker):
+    client = signed_in(ModeratorFactory())
+    url = reverse("moderation:queue")
+    flaggers = [UserFactory() for _ in range(3)]
+
+    def flag(question_ids):
+        Flag.objects.bulk_create(
+            Flag(question_id=pk, flagger=flagger, reason="spam")
+            for pk in question_ids
+            for flagger in flaggers
+        )
+
+    flag(grow(SMALL, massage, asker, expert=expert))
+    small = queries(client, url)
+    flag(grow(LARGE - SMALL, massage, asker, expert=expert, title="Flagged knee"))
+
+    assert (small, queries(client, url)) == (13, 13)
+
+
+class TestThread:
+    """A thread from 10 answers with 40 follow-ups to 50 answers with 200 follow-ups."""
+
+    @pytest.fixture
+    def thread(self, massage, asker):
+        return QuestionFactory(category=massage, asker=asker, title="Which stretch?")
+
+    def grow_to(self, thread, answers):
+        now = timezone.now()
+        for n in range(answers - thread.answers.count()):
+            expert = ExpertProfileFactory(categories=[thread.category])
+            CredentialFactory(profile=expert, verified_at=now)
+            answer = Answer.objects.create(
+                question=thread, author=expert.user, body=f"Stretch number {n}."
+            )
+            FollowUp.objects.bulk_create(
+                FollowUp(
+                    answer=answer,
+                    author_id=thread.asker_id if turn % 2 == 0 else answer.author_id,
+                    body=f"Follow-up {turn}.",
+                    body_html=f"<p>Follow-up {turn}.</p>",
+                    created_at=now + timedelta(minutes=turn),
+                )
+                for turn in range(4)
+            )
+
+    @pytest.mark.parametrize(
+        ("viewer", "expected"), [("visitor", 5), ("member", 8), ("asker", 8), ("moderator", 8)]
+    )
+    def test_queries_do_not_grow(self, thread, asker, viewer, expected):
+        client = {
+            "visitor": Client,
+            "member": lambda: signed_in(UserFactory()),
+            "asker": lambda: signed_in(asker),
+            "moderator": lambda: signed_in(ModeratorFactory()),
+        }[viewer]()
+        url = thread.get_absolute_url()
+        self.grow_to(thread, 10)
+        small = queries(client, url)
+        self.grow_to(thread, 50)
+
+        assert FollowUp.objects.filter(answer__question=thread).count() == 200
+        assert (small, queries(client, url)) == (expected, expected)
