@@ -81,8 +81,8 @@ bench-search: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=true $(PY) manage.py bench_search --questions 100000
 
-# Pages under load: gunicorn (production settings) on PostgreSQL with 100,000
-# demo questions, measured with wrk; writes docs/performance.md. Not in `make test`.
+# Pages under load: gunicorn (production settings) on PostgreSQL with 1,000 and
+# 100,000 demo questions, measured with wrk; writes docs/performance.md. Not in `make test`.
 bench: install
 	bash scripts/bench
 
