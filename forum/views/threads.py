@@ -57,10 +57,9 @@ def render_thread(request, question, *, status=200, **bound_forms):
     moderates = is_moderator(user)
     can_flag_posts = can_post(user)
     # A bystander (not the asker, not the expert asked, no answer of theirs, not a
-    # moderator) sees the
-    # answers exactly as every other bystander does, but for the flag links. Their
-    # part of the page is then a fragment cached until the next write, and the
-    # answers are loaded only when the fragment has to be rendered again.
+    # moderator) sees the answers exactly as every other bystander does, but for
+    # the flag links. Their part of the page is then a fragment cached until the
+    # next write, and the answers are loaded only when it must be rendered again.
     bystander = (
         not bound_forms
         and not moderates
