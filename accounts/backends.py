@@ -34,13 +34,17 @@ def signed_in_user(user_id):
     )
 
 
-class ModelBackend(backends.ModelBackend):
+class SignedInUser:
+    """Mixed into both backends below, so whichever signed the user in loads them the same way."""
+
     def get_user(self, user_id):
         user = signed_in_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-class AuthenticationBackend(auth_backends.AuthenticationBackend):
-    def get_user(self, user_id):
-        user = signed_in_user(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+class ModelBackend(SignedInUser, backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(SignedInUser, auth_backends.AuthenticationBackend):
+    pass

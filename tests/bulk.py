@@ -2,7 +2,6 @@
 in bulk (forum.management.loader) and put in the search index, on either database."""
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -10,11 +9,6 @@ from forum import search
 from forum.management.loader import Loader
 from forum.models import Answer, Question, SearchEntry
 from forum.search import documents
-
-
-def _row(loader, **values):
-    pk = loader.add(**values)
-    return SimpleNamespace(**{**loader.defaults, **values, "id": pk, "pk": pk})
 
 
 def threads(count, category, *, asker, expert=None, title="Knee question", **question_fields):
@@ -33,8 +27,7 @@ def threads(count, category, *, asker, expert=None, title="Knee question", **que
                 "answered_at": now if expert else None,
                 **question_fields,
             }
-            question = _row(
-                tables[Question],
+            question = tables[Question].row(
                 category_id=category.pk,
                 asker_id=asker.pk,
                 title=f"{title} {n}",
@@ -47,8 +40,7 @@ def threads(count, category, *, asker, expert=None, title="Knee question", **que
             )
             answers = []
             if expert:
-                answer = _row(
-                    tables[Answer],
+                answer = tables[Answer].row(
                     question_id=question.pk,
                     author_id=expert.pk,
                     body="Rest it for a week.",

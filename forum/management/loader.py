@@ -7,6 +7,8 @@ go through bulk_create. Fields a row leaves out take the model's default (the
 current time for auto_now fields, an empty string for text, NULL where allowed).
 """
 
+from types import SimpleNamespace
+
 from django.db import connection
 from django.db.models import CharField, Max, TextField
 from django.utils import timezone
@@ -50,6 +52,11 @@ class Loader:
         if len(self.rows) >= self.batch_size:
             self.flush()
         return values["id"]
+
+    def row(self, **values):
+        """Queue a row and keep it, defaults included, as an object with the model's names."""
+        pk = self.add(**values)
+        return SimpleNamespace(**{**self.defaults, **values, "id": pk, "pk": pk})
 
     def flush(self):
         if not self.rows:

@@ -10,7 +10,6 @@ import random
 import sys
 import time
 from datetime import timedelta
-from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -302,8 +301,7 @@ class Command(BaseCommand):
             body, html = rng.choice(self.question_bodies)
             asked = now - timedelta(minutes=rng.randint(60, 60 * 24 * 900))
             asker = rng.choice(askers)
-            question = self.row(
-                tables[Question],
+            question = tables[Question].row(
                 category_id=category.pk,
                 asker_id=asker.pk,
                 expert_id=expert.pk if expert else None,
@@ -325,8 +323,7 @@ class Command(BaseCommand):
             answers, follow_ups = [], []
             for k, author in enumerate(dict.fromkeys(authors[:answer_count])):
                 body, html = rng.choice(self.answer_bodies)
-                answer = self.row(
-                    tables[Answer],
+                answer = tables[Answer].row(
                     question_id=question.pk,
                     author_id=author.pk,
                     body=body,
@@ -339,8 +336,7 @@ class Command(BaseCommand):
                 for turn in range(rng.choice([0, 0, 1, 2, 3, 4])):
                     body, html = rng.choice(self.follow_up_bodies)
                     follow_ups.append(
-                        self.row(
-                            tables[FollowUp],
+                        tables[FollowUp].row(
                             answer_id=answer.pk,
                             author_id=asker.pk if turn % 2 == 0 else author.pk,
                             body=body,
@@ -368,12 +364,6 @@ class Command(BaseCommand):
             loader.flush()
         self.progress("Threads", total, total)
         self.stdout.write("")
-
-    @staticmethod
-    def row(loader, **values):
-        """Queue a row and keep it, defaults included, as an object with the model's names."""
-        pk = loader.add(**values)
-        return SimpleNamespace(**{**loader.defaults, **values, "id": pk, "pk": pk})
 
     def big_thread(self, category, experts, askers, answers=50, follow_ups=200):
         """One public thread with many answers and follow-ups: the heavy page to measure."""
