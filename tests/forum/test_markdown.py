@@ -1,9 +1,9 @@
-import time
 from html.parser import HTMLParser
 
 import pytest
 
-from forum.markdown import ALLOWED_TAGS, MAX_BODY_LENGTH, render_markdown
+from forum.management.commands.bench_markdown import PATHOLOGICAL
+from forum.markdown import ALLOWED_TAGS, render_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -101,23 +101,18 @@ def test_images_stay_as_text_and_never_load():
     assert "<img" not in html
 
 
-@pytest.mark.parametrize(
-    "source",
-    [
-        "[" * MAX_BODY_LENGTH,
-        "[a](" * (MAX_BODY_LENGTH // 4),
-        "*a" * (MAX_BODY_LENGTH // 2),
-        ">" * MAX_BODY_LENGTH,
-        "<" * MAX_BODY_LENGTH,
-        "- " * (MAX_BODY_LENGTH // 2),
-        "`" * MAX_BODY_LENGTH,
-    ],
-)
-def test_pathological_input_renders_quickly(source):
-    start = time.perf_counter()
-    render_markdown(source)
+@pytest.mark.parametrize("name", list(PATHOLOGICAL))
+def test_pathological_input_renders_safely(name):
+    """Input that makes markdown parsers slow still renders, and stays text.
 
-    assert time.perf_counter() - start < 2.0
+    How long it takes is measured by `make bench` (manage.py bench_markdown), not
+    here: a wall-clock limit fails on a loaded machine.
+    """
+    html = render_markdown(PATHOLOGICAL[name])
+
+    assert html.startswith("<")
+    assert "<script" not in html
+    assert "<img" not in html
 
 
 def test_empty_text_renders_empty():
