@@ -2,7 +2,26 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from .actions import staff_save_user
 from .models import AuditEntry, User
+
+
+class ReadOnly:
+    """Viewable by staff; no adding, changing or deleting in the admin.
+
+    What people post and what moderators decide is written by the actions
+    (accounts.actions and the other apps' actions), which check, audit and
+    keep derived data in step: the admin is no back door around them.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -34,6 +53,7 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+    readonly_fields = ["last_login", "date_joined"]
     add_fieldsets = [
         (
             None,
@@ -51,21 +71,21 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
 
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is written by the moderation actions alone."""
-
-    list_display = ["created_at", "actor", "action", "target_label", "subject", "reason"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["target_label", "reason", "actor__handle", "subject__handle"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def save_model(self, request, obj, form, change):
+        # Through the action: an audit row of what changed, and pages that show the name.
+        staff_save_user(staff=request.user, user=obj, form=form, change=change)
 
     def has_delete_permission(self, request, obj=None):
+        # Accounts are deactivated (Active), or suspended on the moderation pages, never
+        # deleted: their posts and the audit log keep pointing at them.
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: the audit trail is written by the actions alone."""
+
+    list_display = ["created_at", "actor_name", "action", "target_label", "subject_name", "reason"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["target_label", "reason", "actor_name", "subject_name", "actor__handle"]
+    date_hierarchy = "created_at"

@@ -11,17 +11,20 @@ def record(*, actor, action, target, reason="", before=None, after=None, subject
     """Write the audit row for `action` on `target` (any model instance).
 
     Must run inside the transaction of the change it records, so the two
-    stand or fall together.
+    stand or fall together. The names are kept as they are now: a later
+    rename does not rewrite the log.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit rows are written inside the action's transaction.")
     return AuditEntry.objects.create(
         actor=actor,
+        actor_name=actor.display_name if actor else "",
         action=action,
         target_type=target._meta.label_lower,
         target_id=target.pk,
         target_label=str(target)[:200],
         subject=subject,
+        subject_name=subject.display_name if subject else "",
         reason=reason or "",
         before=before or {},
         after=after or {},

@@ -2,32 +2,19 @@
 
 Each signed-in page asks whether the user is a moderator and has a verified
 e-mail (accounts.roles), and the header links to an expert's own page. Loading
-those with the user makes one query of three on every request.
+those with the user makes one query of four on every request.
 """
 
 from allauth.account import auth_backends
-from allauth.account.models import EmailAddress
 from django.contrib.auth import backends, get_user_model
-from django.db.models import Exists, OuterRef
 
-from .roles import MODERATORS_GROUP
+from .roles import with_roles
 
 
 def signed_in_user(user_id):
     User = get_user_model()
     return (
-        User._default_manager.filter(pk=user_id)
-        .annotate(
-            # The names accounts.roles memoises its answers under.
-            _is_moderator=Exists(
-                User.groups.through.objects.filter(
-                    user=OuterRef("pk"), group__name=MODERATORS_GROUP
-                )
-            ),
-            _has_verified_email=Exists(
-                EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
-            ),
-        )
+        with_roles(User._default_manager.filter(pk=user_id))
         # The expert profile is experts' reverse relation; the header shows its link.
         .select_related("expert_profile")
         .first()

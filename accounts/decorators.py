@@ -4,13 +4,12 @@ from functools import wraps
 from http import HTTPStatus
 
 from allauth.account.decorators import verified_email_required
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from .roles import can_post, is_moderator, why_cannot_post
+from .roles import can_post, has_two_factor, in_moderators_group, is_suspended, why_cannot_post
 
 
 def posting_required(view):
@@ -34,17 +33,20 @@ def posting_required(view):
 
 
 def moderator_required(view):
-    """Moderators only, and only with two-factor authentication switched on.
+    """Moderators only (accounts.roles.is_moderator): unsuspended, with two factors set up.
 
-    Anyone else gets a 404: the moderation pages do not exist for them.
+    Anyone else, a suspended moderator included, gets a 404: the moderation
+    pages do not exist for them. A moderator without two factors is sent to
+    set them up.
     """
 
     @wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not is_moderator(request.user):
+        user = request.user
+        if not in_moderators_group(user) or is_suspended(user):
             raise Http404
-        if not is_mfa_enabled(request.user):
+        if not has_two_factor(user):
             messages.warning(
                 request,
                 "The moderation pages need two-factor authentication. "

@@ -2,8 +2,8 @@ from django import forms
 
 from .models import Channel, NotificationKind
 from .models.notifications import ALWAYS_ON
-from .notifications import preferences, set_preference
-from .roles import is_moderator
+from .notifications import preferences
+from .roles import in_moderators_group
 
 
 class NotificationSettingsForm(forms.Form):
@@ -23,7 +23,7 @@ class NotificationSettingsForm(forms.Form):
             kind
             for kind in NotificationKind.values
             # Flags go to moderators only.
-            if kind != NotificationKind.NEW_FLAG or is_moderator(user)
+            if kind != NotificationKind.NEW_FLAG or in_moderators_group(user)
         ]
         for kind, label in NotificationKind.choices:
             if kind not in self.kinds:
@@ -39,8 +39,6 @@ class NotificationSettingsForm(forms.Form):
     def kind_fields(self):
         return [self[kind] for kind in self.kinds]
 
-    def save(self):
-        for kind in self.kinds:
-            set_preference(self.user, kind, self.cleaned_data[kind])
-        self.user.daily_digest = self.cleaned_data["daily_digest"]
-        self.user.save(update_fields=["daily_digest"])
+    def channels(self) -> dict:
+        """{kind: channel} as chosen, for accounts.actions.set_notification_preferences."""
+        return {kind: self.cleaned_data[kind] for kind in self.kinds}

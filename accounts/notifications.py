@@ -15,13 +15,12 @@ from .models import (
     Channel,
     Notification,
     NotificationKind,
-    NotificationPreference,
 )
 from .models.notifications import ALWAYS_ON, DEFAULT_CHANNELS
 
 UNSUBSCRIBE_SALT = "accounts.notifications.unsubscribe"
 
-__all__ = ["NotificationKind", "notify", "preferences", "set_preference", "unsubscribe_url"]
+__all__ = ["NotificationKind", "notify", "preferences", "unsubscribe_url"]
 
 
 def preferences(user) -> dict:
@@ -34,14 +33,12 @@ def preferences(user) -> dict:
     return result
 
 
-def set_preference(user, kind, channel):
-    NotificationPreference.objects.update_or_create(
-        user=user, kind=kind, defaults={"channel": channel}
-    )
+def notify(recipient, kind, *, title, url, body="", about=None, thread_id=None):
+    """Tell `recipient` about something, by the channel they chose for this kind.
 
-
-def notify(recipient, kind, *, title, url, body=""):
-    """Tell `recipient` about something, by the channel they chose for this kind."""
+    `about` is the object it is about and `thread_id` the forum thread it is on:
+    the forum redacts the notification while the recipient may not see them.
+    """
     if recipient is None or not recipient.is_active:
         return None
     channel = preferences(recipient)[kind]
@@ -54,6 +51,9 @@ def notify(recipient, kind, *, title, url, body=""):
         title=title[:200],
         body=body,
         url=url,
+        target_type=about._meta.label_lower if about is not None else "",
+        target_id=about.pk if about is not None else None,
+        thread_id=thread_id,
         # A digest reader gets it in tomorrow's digest instead.
         email_wanted=channel == Channel.EMAIL,
     )

@@ -54,6 +54,9 @@ def send_notification_email(notification_id):
     )
     if notification is None:
         return "already sent"
+    if notification.redacted:
+        # What it was about was hidden or made private before it left: say nothing.
+        return "withheld"
     attempts = notification.email_attempts + 1
     Notification.objects.filter(pk=notification_id).update(email_attempts=attempts)
     try:
@@ -82,6 +85,7 @@ def pending_notifications():
     return Notification.objects.filter(
         email_wanted=True,
         emailed_at=None,
+        redacted=False,
         recipient__daily_digest=False,
         email_attempts__lte=settings.EMAIL_RETRIES,
     )

@@ -2,18 +2,17 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from . import actions
 from .forms import ProfileForm
 from .forms_notifications import NotificationSettingsForm
-from .models import Channel, NotificationKind
-from .notifications import read_unsubscribe_token, set_preference
+from .models import NotificationKind
+from .notifications import read_unsubscribe_token
 
 PAGE_SIZE = 30
 
@@ -27,12 +26,15 @@ def account(request):
         request.POST if action == "notifications" else None, user=request.user
     )
     if action == "notifications" and settings_form.is_valid():
-        with transaction.atomic():
-            settings_form.save()
+        actions.set_notification_preferences(
+            user=request.user,
+            channels=settings_form.channels(),
+            daily_digest=settings_form.cleaned_data["daily_digest"],
+        )
         messages.success(request, "Your notification settings were saved.")
         return redirect("accounts:account")
     if action == "profile" and form.is_valid():
-        form.save()
+        actions.update_account(user=request.user, form=form)
         messages.success(request, "Your profile was saved.")
         return redirect("accounts:account")
     return render(
@@ -52,9 +54,7 @@ def notifications(request):
 def read_notification(request, pk):
     """Mark one notification read and go to the thing it is about."""
     notification = get_object_or_404(request.user.notifications, pk=pk)
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    actions.mark_read(user=request.user, notification=notification)
     if url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()}):
         return redirect(notification.url)
     return redirect("accounts:notifications")
@@ -63,7 +63,7 @@ def read_notification(request, pk):
 @require_POST
 @login_required
 def read_all_notifications(request):
-    count = request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
+    count = actions.mark_read(user=request.user)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
     return redirect("accounts:notifications")
 
@@ -79,7 +79,6 @@ def unsubscribe(request, token):
     kind = data[1]
     label = NotificationKind(kind).label
     if request.method == "POST":
-        channel = Channel.ONSITE if kind == NotificationKind.ACCOUNT else Channel.OFF
-        set_preference(user, kind, channel)
+        actions.unsubscribe(user=user, kind=kind)
         return render(request, "accounts/unsubscribed.html", {"label": label, "done": True})
     return render(request, "accounts/unsubscribed.html", {"label": label, "done": False})

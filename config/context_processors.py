@@ -16,6 +16,6 @@ def notifications(request):
 
     @cache
     def unread():
-        return user.notifications.filter(read_at=None).count()
+        return user.notifications.filter(read_at=None, redacted=False).count()
 
     return {"unread_notifications": unread}

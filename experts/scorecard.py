@@ -1,17 +1,28 @@
 """The expert scorecard: figures computed by aggregate queries and stored on the profile.
 
 Only public, visible content counts: a private question must not show up in
-anyone's figures. `refresh()` runs inside the write that changed the figures
-(an answer, a rating, a decline, a moderator hiding something), so the
-stored scorecard is never stale; the charts are cached and dropped there too.
+anyone's figures. `refresh()` runs inside the write that changed the figures,
+called by the post-write hooks of the action layer (forum.actions.hooks,
+experts.actions), so the stored scorecard is never stale; the charts are
+cached and dropped there too.
 """
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
+from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, Max
-from django.db.models.functions import Round, TruncMonth
+from django.db import transaction
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Window,
+)
+from django.db.models.functions import Round, RowNumber, TruncMonth
 from django.utils import timezone
 
 from .models import ExpertProfile, Rating
@@ -28,77 +39,126 @@ def _public_answers(user):
     return user.answers.public()
 
 
-def median_response(user) -> timedelta | None:
-    """Median time from a question being asked to this expert's answer."""
-    delays = (
-        _public_answers(user)
-        .annotate(delay=F("created_at") - F("question__created_at"))
-        .order_by("delay")
-        .values_list("delay", flat=True)
-    )
-    count = delays.count()
-    if not count:
-        return None
-    middle = list(delays[(count - 1) // 2 : count // 2 + 1])
-    return sum(middle, timedelta()) / len(middle)
+def _answers():
+    return apps.get_model("forum", "Answer").objects.public()
 
 
-def decline_share(user) -> float | None:
-    """Declined public questions addressed to the expert, over all public ones addressed."""
-    addressed = user.addressed_questions.filter(visibility="public", is_hidden=False).count()
-    if not addressed:
-        return None
-    declined = user.declines.filter(
-        question__visibility="public", question__is_hidden=False
-    ).count()
-    return min(declined / addressed, 1.0)
+def _grouped(queryset, key, **aggregates):
+    """{key value: {name: value}} for one aggregate query grouped by `key`."""
+    rows = queryset.values(key).annotate(**aggregates).order_by()
+    return {row[key]: row for row in rows}
 
 
-def refresh(user_id) -> ExpertProfile | None:
-    """Recompute and store one expert's scorecard."""
-    user = get_user_model().objects.filter(pk=user_id).select_related("expert_profile").first()
-    profile = getattr(user, "expert_profile", None) if user else None
-    if profile is None:
-        return None
-    answers = _public_answers(user).aggregate(total=Count("id"), last=Max("created_at"))
-    ratings = (
-        Rating.objects.shown()
-        .filter(expert=user)
-        .aggregate(
-            total=Count("id"),
-            knowledgeability=Avg("knowledgeability"),
-            clarity=Avg("clarity"),
-            politeness=Avg("politeness"),
+def _medians(user_ids) -> dict:
+    """{expert: median time from a question being asked to their answer}, in one query.
+
+    Each expert's delays are numbered in order; the middle one (or the two
+    middle ones) are the only rows returned.
+    """
+    middle = (
+        _answers()
+        .filter(author_id__in=user_ids)
+        .annotate(
+            delay=ExpressionWrapper(
+                F("created_at") - F("question__created_at"), output_field=DurationField()
+            ),
+            position=Window(
+                RowNumber(), partition_by=F("author_id"), order_by=[F("delay").asc(), F("pk")]
+            ),
+            count=Window(Count("pk"), partition_by=F("author_id")),
         )
+        .filter(position__gte=(F("count") + 1) / 2, position__lte=F("count") / 2 + 1)
+        .values_list("author_id", "delay")
     )
-    profile.answer_total = answers["total"]
-    profile.last_answer_at = answers["last"]
-    profile.rating_total = ratings["total"]
-    profile.knowledgeability_average = ratings["knowledgeability"]
-    profile.clarity_average = ratings["clarity"]
-    profile.politeness_average = ratings["politeness"]
-    profile.rating_average = (
-        (ratings["knowledgeability"] + ratings["clarity"] + ratings["politeness"]) / 3
-        if ratings["total"]
-        else None
+    found = {}
+    for author_id, delay in middle:
+        found.setdefault(author_id, []).append(delay)
+    return {pk: sum(delays, timedelta()) / len(delays) for pk, delays in found.items()}
+
+
+FIELDS = [
+    "answer_total",
+    "last_answer_at",
+    "rating_total",
+    "knowledgeability_average",
+    "clarity_average",
+    "politeness_average",
+    "rating_average",
+    "median_response",
+    "decline_share",
+]
+
+
+def refresh(*user_ids) -> ExpertProfile | None:
+    """Recompute and store the scorecards of these experts (users without a profile are skipped).
+
+    Only public, visible content counts. Runs inside the write that changed
+    the figures (the post-write hooks call it), in a constant number of
+    queries however many experts. The profiles are locked first, in id
+    order, so two writes refreshing the same expert run one after the
+    other and the second counts what the first committed. Returns the
+    profile of the first id, for callers that refresh one.
+    """
+    ids = sorted({pk for pk in user_ids if pk is not None})
+    if not ids:
+        return None
+    profiles = list(
+        ExpertProfile.objects.select_for_update().filter(user_id__in=ids).order_by("pk")
     )
-    profile.median_response = median_response(user)
-    profile.decline_share = decline_share(user)
-    profile.save(
-        update_fields=[
-            "answer_total",
-            "last_answer_at",
-            "rating_total",
-            "knowledgeability_average",
-            "clarity_average",
-            "politeness_average",
-            "rating_average",
-            "median_response",
-            "decline_share",
-        ]
+    if not profiles:
+        return None
+    ids = [profile.user_id for profile in profiles]
+    answers = _grouped(
+        _answers().filter(author_id__in=ids), "author_id", total=Count("id"), last=Max("created_at")
     )
-    cache.delete(_charts_key(user_id))
-    return profile
+    ratings = _grouped(
+        Rating.objects.shown().filter(expert_id__in=ids),
+        "expert_id",
+        total=Count("id"),
+        knowledgeability=Avg("knowledgeability"),
+        clarity=Avg("clarity"),
+        politeness=Avg("politeness"),
+    )
+    medians = _medians(ids)
+    Question = apps.get_model("forum", "Question")
+    Decline = apps.get_model("forum", "Decline")
+    addressed = _grouped(
+        Question.objects.filter(expert_id__in=ids, visibility="public", is_hidden=False),
+        "expert_id",
+        n=Count("id"),
+    )
+    declined = _grouped(
+        Decline.objects.filter(
+            expert_id__in=ids, question__visibility="public", question__is_hidden=False
+        ),
+        "expert_id",
+        n=Count("id"),
+    )
+    for profile in profiles:
+        pk = profile.user_id
+        answer = answers.get(pk, {"total": 0, "last": None})
+        rating = ratings.get(pk)
+        profile.answer_total = answer["total"]
+        profile.last_answer_at = answer["last"]
+        profile.rating_total = rating["total"] if rating else 0
+        profile.knowledgeability_average = rating["knowledgeability"] if rating else None
+        profile.clarity_average = rating["clarity"] if rating else None
+        profile.politeness_average = rating["politeness"] if rating else None
+        profile.rating_average = (
+            (rating["knowledgeability"] + rating["clarity"] + rating["politeness"]) / 3
+            if rating
+            else None
+        )
+        profile.median_response = medians.get(pk)
+        total = addressed.get(pk, {"n": 0})["n"]
+        profile.decline_share = min(declined.get(pk, {"n": 0})["n"] / total, 1.0) if total else None
+    ExpertProfile.objects.bulk_update(profiles, FIELDS)
+    keys = [_charts_key(pk) for pk in ids]
+    cache.delete_many(keys)
+    # Again once committed: a reader may have cached the old charts meanwhile.
+    transaction.on_commit(lambda: cache.delete_many(keys))
+    first = next((p for p in profiles if p.user_id == user_ids[0]), None)
+    return first
 
 
 def charts(profile) -> dict:
@@ -154,6 +214,9 @@ def answers_per_month(profile, months=12) -> list[tuple[str, int]]:
     ]
 
 
-def refresh_all():
-    for user_id in ExpertProfile.objects.values_list("user_id", flat=True).iterator():
-        refresh(user_id)
+def refresh_all(batch=500):
+    """Every expert's scorecard from scratch (the seed, and the test of the hooks)."""
+    ids = list(ExpertProfile.objects.order_by("user_id").values_list("user_id", flat=True))
+    for start in range(0, len(ids), batch):
+        with transaction.atomic():
+            refresh(*ids[start : start + batch])

@@ -6,6 +6,4 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self):
-        from . import signals
-
-        signals.connect()
+        from . import actions  # noqa: F401 - registers the forum's actions

@@ -248,4 +248,5 @@ class RatingForm(forms.Form):
 
 
 class AnswerEditForm(AnswerForm):
-    pass
+    # The version the text was read at: a save based on an older one is a conflict.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -39,6 +39,8 @@ class OptionalReasonForm(forms.Form):
 
 
 class QuestionEditForm(forms.Form):
+    # The version the text was read at: a save based on an older one is a conflict.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     title = forms.CharField(max_length=200)
     category = CategoryChoiceField(queryset=Category.objects.order_by("path"))
     body = forms.CharField(max_length=MAX_BODY_LENGTH, widget=markdown_widget())
@@ -46,6 +48,7 @@ class QuestionEditForm(forms.Form):
 
 
 class AnswerModerationEditForm(forms.Form):
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     body = forms.CharField(max_length=MAX_BODY_LENGTH, widget=markdown_widget(rows=12))
     reason = forms.CharField(max_length=300, required=False, help_text="For the audit log.")
 

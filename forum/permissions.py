@@ -5,7 +5,7 @@ decide what a user may do with a question or answer they can already see.
 Each answers yes or no and never raises.
 """
 
-from accounts.roles import can_post, is_moderator
+from accounts.roles import can_post, is_moderator, why_cannot_post
 
 from .models import QuestionStatus
 
@@ -145,3 +145,22 @@ def can_flag(user, item) -> bool:
 
 def can_moderate(user) -> bool:
     return is_moderator(user)
+
+
+def can_moderate_post(user, item) -> bool:
+    """Moderators act on questions, answers and follow-ups, never on their own."""
+    author_id = item.asker_id if hasattr(item, "asker_id") else item.author_id
+    return is_moderator(user) and user.pk != author_id
+
+
+def why_not(user, question, default) -> str:
+    """Why a write on this thread is refused, in words for the user; else `default`."""
+    if not can_post(user):
+        return why_cannot_post(user)
+    if question.is_hidden:
+        return "The moderators hid this question: it takes no new posts."
+    if question.locked:
+        return "A moderator locked this thread: it takes no new posts."
+    if question.status == QuestionStatus.CLOSED:
+        return "The asker marked this thread resolved: it takes no new posts."
+    return default

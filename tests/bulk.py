@@ -48,7 +48,7 @@ def threads(count, category, *, asker, expert=None, title="Knee question", **que
                     created_at=now - timedelta(minutes=n),
                 )
                 answers.append(answer)
-            for values in documents.entry_values(question, category.path, answers, []):
+            for values in documents.entry_values(question, answers, []):
                 tables[SearchEntry].add(**values)
             ids.append(question.pk)
         for loader in tables.values():

@@ -5,13 +5,19 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import MODERATORS_GROUP
-from experts import scorecard
-from forum import search
+from forum.actions import lock_question, thread_changed
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def refresh_thread(question_id):
+    """What an action ends with: the factories build rows directly, then run the same hook."""
+    with transaction.atomic():
+        thread_changed(lock_question(question_id))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -101,11 +107,11 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def indexed(self, create, extracted, **kwargs):
         if create:
-            search.index_thread(self.pk)  # As forum.services.ask_question does.
+            refresh_thread(self.pk)
 
 
 class AnswerFactory(factory.django.DjangoModelFactory):
-    """An answer, with the question's answer count and status kept as the services keep them."""
+    """An answer, with the thread's counts, status, index and scorecards refreshed by the hook."""
 
     class Meta:
         model = "forum.Answer"
@@ -117,15 +123,9 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def count(self, create, extracted, **kwargs):
-        if create and not self.is_hidden:
-            question = self.question
-            question.answer_count += 1
-            question.status = "answered"
-            question.answered_at = question.answered_at or self.created_at
-            question.save(update_fields=["answer_count", "status", "answered_at"])
         if create:
-            scorecard.refresh(self.author_id)  # As forum.services.post_answer does.
-            search.index_thread(self.question_id)
+            refresh_thread(self.question_id)
+            self.question.refresh_from_db()
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):
@@ -140,4 +140,4 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def indexed(self, create, extracted, **kwargs):
         if create:
-            search.index_thread(self.answer.question_id)
+            refresh_thread(self.answer.question_id)

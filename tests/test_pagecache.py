@@ -9,8 +9,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum.moderation import hide
-from forum.services import post_answer, post_follow_up
+from forum.actions import edit_answer, hide, post_answer, post_follow_up
 from tests.factories import (
     PASSWORD,
     AnswerFactory,
@@ -125,9 +124,7 @@ def test_members_reading_someone_elses_thread_get_cached_answers_that_follow_wri
     bystander.force_login(UserFactory())
     assert "The first version." in bystander.get(question.get_absolute_url()).text
 
-    from forum.services import edit_answer
-
-    edit_answer(answer=answer, editor=answer.author, body="The second version.")
+    edit_answer(answer=answer, editor=answer.author, body="The second version.", base_version=1)
     post_follow_up(answer=answer, author=question.asker, body="Thanks, and one more thing?")
 
     html = bystander.get(question.get_absolute_url()).text

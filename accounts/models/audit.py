@@ -26,6 +26,10 @@ class AuditAction(models.TextChoices):
     UNVERIFY_CREDENTIAL = "unverify_credential", "Withdrew verification of"
     APPROVE_CATEGORY = "approve_category", "Approved a category for"
     REFUSE_CATEGORY = "refuse_category", "Refused a category for"
+    GRANT_MODERATOR = "grant_moderator", "Made a moderator:"
+    REVOKE_MODERATOR = "revoke_moderator", "Withdrew moderator rights from"
+    STAFF_EDIT_USER = "staff_edit_user", "Changed in the admin the account of"
+    EDIT_CATEGORY = "edit_category", "Changed the category"
 
 
 class AuditEntry(models.Model):
@@ -34,13 +38,17 @@ class AuditEntry(models.Model):
     Written in the same transaction as the action, never edited afterwards.
     """
 
+    # PROTECT, and the names as they were: the log never forgets or rewrites who acted.
     actor = models.ForeignKey(
         User,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="audit_actions",
         help_text="Empty for the system (automatic hiding).",
+    )
+    actor_name = models.CharField(
+        max_length=150, blank=True, help_text="The actor's display name at the time."
     )
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     target_type = models.CharField(max_length=40, help_text='"app.model" of the object acted on.')
@@ -50,9 +58,12 @@ class AuditEntry(models.Model):
         User,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="audit_subject_of",
         help_text="The member whose content or account it was.",
+    )
+    subject_name = models.CharField(
+        max_length=150, blank=True, help_text="The subject's display name at the time."
     )
     reason = models.TextField(blank=True)
     before = models.JSONField(default=dict, blank=True)
@@ -71,4 +82,5 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.actor or 'System'} {self.get_action_display().lower()} {self.target_label}"
+        actor = self.actor_name or "The system"
+        return f"{actor} {self.get_action_display().lower()} {self.target_label}"

@@ -40,6 +40,14 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, help_text="Plain text: a reason or an excerpt.")
     url = models.CharField(max_length=300, help_text="Where the thing is, on this site.")
+    # What it is about ("forum.answer", 12) and on which thread: the forum's
+    # post-write hook redacts it while the recipient may not see that any more.
+    target_type = models.CharField(max_length=40, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    thread_id = models.PositiveBigIntegerField(null=True, blank=True)
+    redacted = models.BooleanField(
+        default=False, help_text="The recipient may no longer see what it is about."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # E-mail delivery: wanted at creation, sent when the task succeeds.
@@ -60,6 +68,11 @@ class Notification(models.Model):
                 fields=["recipient"],
                 condition=Q(email_wanted=True, emailed_at=None),
                 name="accounts_notif_undelivered",
+            ),
+            models.Index(
+                fields=["thread_id"],
+                condition=Q(thread_id__isnull=False),
+                name="accounts_notif_thread",
             ),
         ]
 

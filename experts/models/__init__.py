@@ -6,6 +6,7 @@ from .profiles import (
     ExpertProfile,
     ExpertProfileQuerySet,
     ExpertStatus,
+    start_of_today,
 )
 from .ratings import Rating, RatingQuerySet
 
@@ -22,4 +23,5 @@ __all__ = [
     "Rating",
     "RatingQuerySet",
     "RequestStatus",
+    "start_of_today",
 ]

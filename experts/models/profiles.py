@@ -22,6 +22,11 @@ class ExpertStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
 
 
+def start_of_today():
+    """Midnight, local time: experts' daily question limits count from it."""
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _approved_q():
     # A suspended member's expert profile is hidden while the suspension runs.
     not_suspended = Q(user__suspended_at__isnull=True) | Q(
@@ -59,11 +64,10 @@ class ExpertProfileQuerySet(models.QuerySet):
 
     def with_questions_today(self):
         """Annotate `questions_today`: questions addressed to the expert since midnight."""
-        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         return self.annotate(
             questions_today=Count(
                 "user__addressed_questions",
-                filter=Q(user__addressed_questions__created_at__gte=midnight),
+                filter=Q(user__addressed_questions__created_at__gte=start_of_today()),
             )
         )
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from accounts.decorators import posting_required
 
-from .. import services
+from .. import actions
 from ..forms import (
     AlertsForm,
     ApplicationForm,
@@ -33,7 +33,7 @@ def apply(request):
         request.POST or None, instance=instance if profile else None, prefix="credentials"
     )
     if request.method == "POST" and form.is_valid() and credentials.is_valid():
-        services.submit_application(user=request.user, form=form, credentials=credentials)
+        actions.submit_application(user=request.user, form=form, credentials=credentials)
         messages.success(
             request,
             "Thank you! Your application is with the moderators; this page shows its status.",
@@ -63,20 +63,20 @@ def manage(request):
     alerts = AlertsForm(data if action == "alerts" else None, instance=profile)
 
     if action == "profile" and profile_form.is_valid() and credentials.is_valid():
-        services.update_profile(form=profile_form, credentials=credentials)
+        actions.update_profile(user=request.user, form=profile_form, credentials=credentials)
         messages.success(request, "Your profile was saved.")
         return redirect("experts:manage")
     if action == "availability" and availability.is_valid():
-        availability.save()
+        actions.set_availability(user=request.user, form=availability)
         messages.success(request, "Your availability was saved.")
         return redirect("experts:manage")
     if action == "alerts" and alerts.is_valid():
-        alerts.save()
+        actions.set_alerts(user=request.user, form=alerts)
         messages.success(request, "Your open-question alerts were saved.")
         return redirect("experts:manage")
     if action == "categories" and categories.is_valid():
-        services.request_categories(
-            profile=profile, categories=categories.cleaned_data["categories"]
+        actions.request_categories(
+            user=request.user, profile=profile, categories=categories.cleaned_data["categories"]
         )
         messages.success(request, "Your request was sent to the moderators.")
         return redirect("experts:manage")
@@ -84,7 +84,9 @@ def manage(request):
         # Leaving a category needs no approval.
         category_id = request.POST.get("category", "")
         if category_id.isdigit():
-            profile.categories.remove(*profile.categories.filter(pk=int(category_id)))
+            actions.remove_category(
+                user=request.user, profile=profile, category_id=int(category_id)
+            )
         messages.success(request, "The category was removed from your profile.")
         return redirect("experts:manage")
     return render(

@@ -5,10 +5,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.actions import Refused
 from accounts.decorators import moderator_required
 from accounts.models import AuditEntry
 
-from .. import services
+from .. import actions
 from ..forms import OptionalReasonForm, ReasonForm
 from ..models import (
     CategoryRequest,
@@ -82,11 +83,8 @@ def decisions_about(profile):
     return AuditEntry.objects.filter(subject=profile.user).select_related("actor", "subject")[:50]
 
 
-def _decision(request, pk, *, allowed_from, needs_reason, act, done):
+def _decision(request, pk, *, needs_reason, act, done):
     profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
-    if profile.status not in allowed_from:
-        messages.error(request, f"This expert is {profile.get_status_display().lower()} already.")
-        return redirect("moderation:expert", pk=profile.pk)
     form = (ReasonForm if needs_reason else OptionalReasonForm)(request.POST)
     if not form.is_valid():
         return render(
@@ -100,7 +98,11 @@ def _decision(request, pk, *, allowed_from, needs_reason, act, done):
             },
             status=200,
         )
-    act(profile=profile, moderator=request.user, reason=form.cleaned_data["reason"])
+    try:
+        act(profile=profile, moderator=request.user, reason=form.cleaned_data["reason"])
+    except Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("moderation:expert", pk=profile.pk)
     messages.success(request, done.format(name=profile.user.display_name))
     return redirect("moderation:expert", pk=profile.pk)
 
@@ -111,11 +113,8 @@ def approve(request, pk):
     return _decision(
         request,
         pk,
-        allowed_from={ExpertStatus.PENDING, ExpertStatus.REFUSED},
         needs_reason=False,
-        act=lambda *, profile, moderator, reason: services.approve(
-            profile=profile, moderator=moderator
-        ),
+        act=actions.approve,
         done="{name} is now an approved expert.",
     )
 
@@ -126,9 +125,8 @@ def refuse(request, pk):
     return _decision(
         request,
         pk,
-        allowed_from={ExpertStatus.PENDING},
         needs_reason=True,
-        act=services.refuse,
+        act=actions.refuse,
         done="The application of {name} was refused; they will see your reason.",
     )
 
@@ -139,9 +137,8 @@ def suspend(request, pk):
     return _decision(
         request,
         pk,
-        allowed_from={ExpertStatus.APPROVED},
         needs_reason=True,
-        act=services.suspend,
+        act=actions.suspend,
         done="{name} is suspended as an expert.",
     )
 
@@ -152,9 +149,8 @@ def restore(request, pk):
     return _decision(
         request,
         pk,
-        allowed_from={ExpertStatus.SUSPENDED},
         needs_reason=False,
-        act=services.restore,
+        act=actions.restore,
         done="{name} is an approved expert again.",
     )
 
@@ -164,7 +160,7 @@ def restore(request, pk):
 def verify_credential(request, pk):
     credential = get_object_or_404(Credential.objects.select_related("profile__user"), pk=pk)
     verified = request.POST.get("verified", "1") == "1"
-    services.verify_credential(credential=credential, moderator=request.user, verified=verified)
+    actions.verify_credential(credential=credential, moderator=request.user, verified=verified)
     messages.success(
         request,
         f"“{credential.title}” is {'verified' if verified else 'no longer verified'}.",
@@ -183,7 +179,7 @@ def decide_category(request, pk):
         status=RequestStatus.PENDING,
     )
     approved = request.POST.get("decision") == "approve"
-    services.decide_category_request(
+    actions.decide_category_request(
         request=category_request,
         moderator=request.user,
         approved=approved,

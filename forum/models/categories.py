@@ -57,6 +57,11 @@ class Category(models.Model):
         """This category's ancestors, root first, in one query."""
         return Category.objects.filter(path__in=self.ancestor_paths()).order_by("path")
 
+    def subtree_ids(self):
+        """The ids of this category and every category below it, as a subquery."""
+        below = Q(pk=self.pk) | Q(path__startswith=f"{self.path}/")
+        return Category.objects.filter(below).values("pk")
+
     def subtree_q(self, prefix="category"):
         """A filter for this category and every category below it."""
         return Q(**{f"{prefix}": self}) | Q(**{f"{prefix}__path__startswith": f"{self.path}/"})

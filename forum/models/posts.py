@@ -121,6 +121,9 @@ class Question(Post):
     edited_at = models.DateTimeField(
         null=True, blank=True, help_text="When the title or text last changed."
     )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up with each edit of the title or text."
+    )
     last_activity_at = models.DateTimeField(default=timezone.now)
 
     objects = QuestionQuerySet.as_manager()
@@ -220,6 +223,9 @@ class Answer(Post):
     body = models.TextField(validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up with each edit of the text."
+    )
     is_featured = models.BooleanField("editor's pick", default=False)
     featured_at = models.DateTimeField(null=True, blank=True)
 

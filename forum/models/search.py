@@ -24,7 +24,6 @@ class SearchEntry(models.Model):
     post_id = models.PositiveBigIntegerField()
     author_id = models.PositiveBigIntegerField()
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
-    category_path = models.CharField(max_length=255)
     title = models.CharField(max_length=200, blank=True)
     text = models.TextField(blank=True)
     is_public = models.BooleanField(help_text="Public thread, neither it nor the post hidden.")
@@ -37,9 +36,6 @@ class SearchEntry(models.Model):
     class Meta:
         verbose_name = "search entry"
         verbose_name_plural = "search entries"
-        indexes = [
-            models.Index(fields=["category_path"], name="forum_search_by_category"),
-        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.post_id} of question {self.question_id}"

@@ -2,8 +2,9 @@
 
 PostgreSQL (forum.search.postgres) uses a weighted tsvector with a GIN index;
 SQLite (forum.search.sqlite) an FTS5 table. The index is one SearchEntry per
-post, rebuilt with its thread by index_thread() on every write, visibility
-copied in, so searches filter without joins.
+post, rebuilt with its thread by index_thread() in the post-write hook of
+every thread write, visibility copied in, so searches filter without joins;
+the hits shown are loaded through the visibility rules again.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.roles import is_moderator
 
-from ..models import Question, SearchEntry
+from ..models import Answer, FollowUp, Question, SearchEntry
 from . import postgres, sqlite
 from .documents import entries_for
 
@@ -31,25 +32,34 @@ def backend():
     return postgres if connection.vendor == "postgresql" else sqlite
 
 
-@transaction.atomic
-def index_thread(question_id):
-    """Rebuild the index entries of one thread (question, answers, follow-ups)."""
+def index_thread(question):
+    """Rebuild the index entries of one thread (question, answers, follow-ups).
+
+    `question` is a Question or its id. The action layer calls this from its
+    post-write hook with the question row locked, so two rebuilds of one
+    thread never interleave: each deletes all of the thread's entries and
+    writes one per post.
+    """
+    if not isinstance(question, Question):
+        question = Question.objects.filter(pk=question).first()
+        if question is None:
+            return
     engine = backend()
-    old = list(SearchEntry.objects.filter(question_id=question_id).values_list("id", flat=True))
+    old = list(SearchEntry.objects.filter(question_id=question.pk).values_list("id", flat=True))
     engine.remove(old)
     SearchEntry.objects.filter(pk__in=old).delete()
-    question = Question.objects.select_related("category").filter(pk=question_id).first()
-    if question is None:
-        return
     engine.save(entries_for(question))
 
 
 def rebuild_index():
-    """Index every thread from scratch; returns how many threads were indexed."""
+    """Index every thread from scratch, each under its row lock; returns how many."""
     count = 0
     for question_id in Question.objects.order_by("pk").values_list("pk", flat=True).iterator():
-        index_thread(question_id)
-        count += 1
+        with transaction.atomic():
+            question = Question.objects.select_for_update().filter(pk=question_id).first()
+            if question is not None:
+                index_thread(question)
+                count += 1
     return count
 
 
@@ -76,9 +86,20 @@ class Hit:
     score: float
 
 
+@dataclass(frozen=True)
+class Match:
+    """A thread's best-matching post: which entry, how well, and what post it is."""
+
+    question_id: int
+    entry_id: int
+    score: float
+    kind: str
+    post_id: int
+
+
 @dataclass
 class Results:
-    hits: list = field(default_factory=list)  # (question id, best entry id, score), best first
+    hits: list = field(default_factory=list)  # Match per thread, best first
     capped: bool = False
 
 
@@ -89,9 +110,8 @@ def search(user, text, *, category=None, expert=None, answered_only=False) -> Re
         return Results()
     entries = visible_entries(user)
     if category is not None:
-        entries = entries.filter(
-            Q(category_path=category.path) | Q(category_path__startswith=f"{category.path}/")
-        )
+        # By id, through the tree as it is now: a renamed or moved category needs no reindex.
+        entries = entries.filter(category_id__in=category.subtree_ids())
     if expert is not None:
         entries = entries.filter(
             question__in=expert.answers.filter(is_hidden=False).values("question_id")
@@ -100,28 +120,43 @@ def search(user, text, *, category=None, expert=None, answered_only=False) -> Re
         entries = entries.filter(answered=True)
     rows = backend().candidates(text, entries, CANDIDATES)
     best = {}
-    for entry_id, question_id, score, answered, featured in rows:
+    for entry_id, question_id, score, answered, featured, kind, post_id in rows:
         score = float(score) * (1 + ANSWERED_BOOST * answered + FEATURED_BOOST * featured)
-        if question_id not in best or score > best[question_id][1]:
-            best[question_id] = (entry_id, score)
-    hits = sorted(
-        ((question_id, entry_id, score) for question_id, (entry_id, score) in best.items()),
-        key=lambda hit: (-hit[2], -hit[0]),
-    )
+        if question_id not in best or score > best[question_id].score:
+            best[question_id] = Match(question_id, entry_id, score, kind, post_id)
+    hits = sorted(best.values(), key=lambda hit: (-hit.score, -hit.question_id))
     return Results(hits=hits, capped=len(rows) >= CANDIDATES)
 
 
-def load_hits(text, page_hits):
-    """Questions and highlighted snippets for one page of hits: two queries."""
-    questions = Question.objects.select_related("category", "asker", "expert").in_bulk(
-        [question_id for question_id, _, _ in page_hits]
+def load_hits(user, text, page_hits):
+    """Questions and highlighted snippets for one page of hits, through the visibility rules.
+
+    The index is kept in step with every write, but a hit is shown only if
+    `user` may see its question and the post it matched (Question, Answer and
+    FollowUp `visible_to`): an index row can never show more than the pages.
+    """
+    questions = (
+        Question.objects.visible_to(user)
+        .select_related("category", "asker", "expert")
+        .in_bulk([hit.question_id for hit in page_hits])
     )
-    raw = backend().snippets(text, [entry_id for _, entry_id, _ in page_hits], START, STOP)
-    hits = []
-    for question_id, entry_id, score in page_hits:
-        if question_id in questions:
-            hits.append(Hit(questions[question_id], highlight(raw.get(entry_id, "")), score))
-    return hits
+    visible = {}
+    for kind, model in ((SearchEntry.Kind.ANSWER, Answer), (SearchEntry.Kind.FOLLOW_UP, FollowUp)):
+        ids = [hit.post_id for hit in page_hits if hit.kind == kind]
+        if ids:
+            found = model.objects.visible_to(user).filter(pk__in=ids)
+            visible[kind] = set(found.values_list("pk", flat=True))
+    page_hits = [
+        hit
+        for hit in page_hits
+        if hit.question_id in questions
+        and (hit.kind == SearchEntry.Kind.QUESTION or hit.post_id in visible.get(hit.kind, ()))
+    ]
+    raw = backend().snippets(text, [hit.entry_id for hit in page_hits], START, STOP)
+    return [
+        Hit(questions[hit.question_id], highlight(raw.get(hit.entry_id, "")), hit.score)
+        for hit in page_hits
+    ]
 
 
 def highlight(snippet):

@@ -22,11 +22,11 @@ def entries_for(question: Question) -> list[SearchEntry]:
             "pk", "author_id", "answer_id", "body_html", "is_hidden", "created_at"
         )
     )
-    values = entry_values(question, question.category.path, answers, follow_ups)
+    values = entry_values(question, answers, follow_ups)
     return [SearchEntry(**entry) for entry in values]
 
 
-def entry_values(question, category_path, answers, follow_ups, text=plain_text):
+def entry_values(question, answers, follow_ups, text=plain_text):
     """The field values of a thread's entries, from posts already loaded.
 
     Posts may be any objects with the models' attribute names: the bulk loader
@@ -36,7 +36,6 @@ def entry_values(question, category_path, answers, follow_ups, text=plain_text):
     thread = {
         "question_id": question.pk,
         "category_id": question.category_id,
-        "category_path": category_path,
         "answered": question.answer_count > 0,
         "featured": any(a.is_featured and not a.is_hidden for a in answers),
     }

@@ -82,7 +82,7 @@ def _query(text):
 
 
 def candidates(text, entries, limit):
-    """[(entry id, question id, score, answered, featured)] for at most `limit` matches.
+    """[(entry id, question id, score, answered, featured, kind, post id)], at most `limit`.
 
     A common word can match tens of thousands of entries: only the newest
     `limit` of them are ranked, so the cost stays bounded.
@@ -96,7 +96,7 @@ def candidates(text, entries, limit):
     return list(
         SearchEntry.objects.filter(pk__in=ids)
         .annotate(score=SearchRank(F("vector"), query))
-        .values_list("id", "question_id", "score", "answered", "featured")
+        .values_list("id", "question_id", "score", "answered", "featured", "kind", "post_id")
     )
 
 

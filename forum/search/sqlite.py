@@ -114,7 +114,7 @@ def remove(entry_ids):
 
 
 def candidates(text, entries, limit):
-    """[(entry id, question id, score, answered, featured)] for the best `limit` matches."""
+    """[(entry id, question id, score, answered, featured, kind, post id)], the best `limit`."""
     match = match_expression(text)
     if not match:
         return []
@@ -128,10 +128,10 @@ def candidates(text, entries, limit):
         )
         scores = dict(cursor.fetchall())
     rows = SearchEntry.objects.filter(pk__in=scores).values_list(
-        "id", "question_id", "answered", "featured"
+        "id", "question_id", "answered", "featured", "kind", "post_id"
     )
-    return [(pk, question_id, scores[pk], answered, featured)
-            for pk, question_id, answered, featured in rows]  # fmt: skip
+    return [(pk, question_id, scores[pk], answered, featured, kind, post_id)
+            for pk, question_id, answered, featured, kind, post_id in rows]  # fmt: skip
 
 
 def snippets(text, entry_ids, start, stop):

@@ -1,24 +1,24 @@
-"""Writes on a thread: answer, decline, re-address, close, follow up, rate, edit.
+"""Writes on a thread: answer, decline, re-address, close, follow up, rate, edit, flag.
 
 Each view: the object must be visible to the user (else 404), the named
-permission must allow the action (else 403, nothing written), then one
-service call. A form with errors re-renders the thread with the text kept.
+permission must allow the action (else 403 with the reason, nothing written),
+then one action call, which checks both again under the thread's lock. A form
+with errors re-renders the thread with the text kept.
 """
 
 from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.actions import Conflict, Refused
 from accounts.decorators import posting_required
 from accounts.ratelimit import Rate, hit
-from experts.services import rate_answer
 
-from .. import moderation, permissions, services
+from .. import actions, permissions
 from ..forms import (
     AnswerEditForm,
     AnswerForm,
@@ -29,30 +29,45 @@ from ..forms import (
 )
 from ..forms_moderation import FlagForm
 from ..models import Answer, Flag, FollowUp, Question, QuestionStatus
-from ..moderation import flag_target_field
 from .threads import render_thread, visible_answer, visible_question
 
 
-def _check(allowed):
+def _check(allowed, user, question, default):
     if not allowed:
-        raise PermissionDenied
+        raise Refused(permissions.why_not(user, question, default))
 
 
 @require_POST
 @posting_required
 def answer(request, pk):
     question = visible_question(request, pk)
-    mine = question.answers.filter(author=request.user).first()
-    if mine is not None:
-        # A double click: the first submit already posted it.
-        return redirect(mine)
-    _check(permissions.can_answer(request.user, question))
     form = AnswerForm(request.POST)
+    mine = question.answers.filter(author=request.user).first()
+    if mine is None:
+        _check(
+            permissions.can_answer(request.user, question),
+            request.user,
+            question,
+            "You cannot answer this question.",
+        )
     if not form.is_valid():
+        if mine is not None:
+            return redirect(mine)
         return render_thread(request, question, answer_form=form)
-    answer, created = services.post_answer(
-        question=question, author=request.user, body=form.cleaned_data["body"]
-    )
+    try:
+        answer, created = actions.post_answer(
+            question=question, author=request.user, body=form.cleaned_data["body"]
+        )
+    except actions.AlreadyAnswered as refused:
+        # Another tab, or a second thought: their text goes into the edit form, not lost.
+        return render_edit_answer(
+            request,
+            refused.answer,
+            AnswerEditForm(
+                initial={"body": form.cleaned_data["body"], "base_version": refused.answer.version}
+            ),
+            notice=str(refused),
+        )
     if created:
         messages.success(request, "Your answer is posted.")
     return redirect(answer)
@@ -64,11 +79,16 @@ def decline(request, pk):
     question = visible_question(request, pk)
     if question.declines.filter(expert=request.user).exists():
         return redirect("forum:inbox")  # A double click: already declined.
-    _check(permissions.can_decline(request.user, question))
+    _check(
+        permissions.can_decline(request.user, question),
+        request.user,
+        question,
+        "Only the expert asked declines, while the question waits.",
+    )
     form = DeclineForm(request.POST, auto_id="id_decline_%s")
     if not form.is_valid():
         return render_thread(request, question, decline_form=form)
-    services.decline_question(
+    actions.decline_question(
         question=question,
         expert=request.user,
         reason=form.cleaned_data["reason"],
@@ -82,12 +102,21 @@ def decline(request, pk):
 @posting_required
 def readdress(request, pk):
     question = visible_question(request, pk)
-    _check(permissions.can_readdress(request.user, question))
+    _check(
+        permissions.can_readdress(request.user, question),
+        request.user,
+        question,
+        "A question goes to another expert once the one asked declines it.",
+    )
     form = ReaddressForm(request.POST, question=question)
     if not form.is_valid():
         return render_thread(request, question, readdress_form=form)
     profile = form.cleaned_data["expert"]
-    services.readdress_question(question=question, expert=profile.user)
+    try:
+        actions.readdress_question(question=question, asker=request.user, expert=profile.user)
+    except Refused as refused:
+        form.add_error("expert", str(refused))
+        return render_thread(request, question, readdress_form=form)
     messages.success(request, f"Your question was sent to {profile.user.display_name}.")
     return redirect(question)
 
@@ -98,8 +127,13 @@ def close(request, pk):
     question = visible_question(request, pk)
     if question.status == QuestionStatus.CLOSED and question.asker_id == request.user.pk:
         return redirect(question)  # A double click: already resolved.
-    _check(permissions.can_close(request.user, question))
-    services.close_question(question=question)
+    _check(
+        permissions.can_close(request.user, question),
+        request.user,
+        question,
+        "Only the asker closes an answered thread.",
+    )
+    actions.close_question(question=question, asker=request.user)
     messages.success(request, "The thread is marked resolved. Thank you!")
     return redirect(question)
 
@@ -109,11 +143,16 @@ def close(request, pk):
 def follow_up(request, pk):
     answer = visible_answer(request, pk)
     question = answer.question
-    _check(permissions.can_follow_up(request.user, answer, question))
+    _check(
+        permissions.can_follow_up(request.user, answer, question),
+        request.user,
+        question,
+        "Only the asker and this answer's expert follow up here.",
+    )
     form = FollowUpForm(request.POST, auto_id=f"id_followup_{answer.pk}_%s")
     if not form.is_valid():
         return render_thread(request, question, follow_up_form=form, for_answer=answer.pk)
-    follow_up, _ = services.post_follow_up(
+    follow_up, _ = actions.post_follow_up(
         answer=answer,
         author=request.user,
         body=form.cleaned_data["body"],
@@ -122,32 +161,78 @@ def follow_up(request, pk):
     return redirect(follow_up)
 
 
+RATED = {
+    "created": "Thank you for rating the answer.",
+    "updated": "Your rating was updated.",
+    "unchanged": "Your rating is unchanged.",
+}
+
+
 @require_POST
 @posting_required
 def rate(request, pk):
     answer = visible_answer(request, pk)
     question = answer.question
-    _check(permissions.can_rate(request.user, answer, question))
+    _check(
+        permissions.can_rate(request.user, answer, question),
+        request.user,
+        question,
+        "Only the asker rates the answers to their question.",
+    )
     form = RatingForm(request.POST, auto_id=f"id_rating_{answer.pk}_%s")
     if not form.is_valid():
         return render_thread(request, question, rating_form=form, for_answer=answer.pk)
-    _, created = rate_answer(answer=answer, rater=request.user, **form.cleaned_data)
-    messages.success(
-        request, "Thank you for rating the answer." if created else "Your rating was updated."
-    )
+    _, outcome = actions.rate_answer(answer=answer, rater=request.user, **form.cleaned_data)
+    messages.success(request, RATED[outcome])
     return redirect(answer)
+
+
+def render_edit_answer(request, answer, form, *, current=None, notice="", status=HTTPStatus.OK):
+    """The edit page; with `current`, the conflict page: their text kept, the new one shown."""
+    return render(
+        request,
+        "forum/edit_answer.html",
+        {"form": form, "answer": answer, "current": current, "notice": notice},
+        status=status,
+    )
 
 
 @posting_required
 def edit_answer(request, pk):
     answer = visible_answer(request, pk)
-    _check(permissions.can_edit_answer(request.user, answer))
-    form = AnswerEditForm(request.POST or None, initial={"body": answer.body})
+    _check(
+        permissions.can_edit_answer(request.user, answer),
+        request.user,
+        answer.question,
+        "Only its author edits an answer, while the thread is not locked.",
+    )
+    form = AnswerEditForm(
+        request.POST or None, initial={"body": answer.body, "base_version": answer.version}
+    )
     if request.method == "POST" and form.is_valid():
-        services.edit_answer(answer=answer, editor=request.user, body=form.cleaned_data["body"])
+        try:
+            actions.edit_answer(
+                answer=answer,
+                editor=request.user,
+                body=form.cleaned_data["body"],
+                base_version=form.cleaned_data["base_version"],
+            )
+        except Conflict as conflict:
+            return render_edit_answer(
+                request,
+                answer,
+                AnswerEditForm(
+                    initial={
+                        "body": form.cleaned_data["body"],
+                        "base_version": conflict.current.version,
+                    }
+                ),
+                current=conflict.current,
+                status=HTTPStatus.CONFLICT,
+            )
         messages.success(request, "Your answer was updated.")
         return redirect(answer)
-    return render(request, "forum/edit_answer.html", {"form": form, "answer": answer})
+    return render_edit_answer(request, answer, form)
 
 
 FLAG_TARGETS = {
@@ -164,9 +249,10 @@ def flag(request, kind, pk):
     if visible is None:
         raise Http404
     item = get_object_or_404(visible(request.user), pk=pk)
-    _check(permissions.can_flag(request.user, item))
-    already = Flag.objects.filter(flagger=request.user, **{flag_target_field(item): item}).exists()
-    if already:
+    if not permissions.can_flag(request.user, item):
+        raise Refused("You cannot flag your own post.")
+    field = actions.flag_target_field(item)
+    if Flag.objects.filter(flagger=request.user, **{field: item}).exists():
         messages.info(request, "You have already flagged this. Thank you, moderators will look.")
         return redirect(item.get_absolute_url())
     form = FlagForm(request.POST or None)
@@ -180,7 +266,7 @@ def flag(request, kind, pk):
             {"rate": rate, "item": item},
             status=HTTPStatus.TOO_MANY_REQUESTS,
         )
-    moderation.flag(
+    actions.flag(
         item=item,
         flagger=request.user,
         reason=form.cleaned_data["reason"],

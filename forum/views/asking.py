@@ -8,15 +8,16 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from accounts.actions import Refused
 from accounts.decorators import posting_required
 from accounts.ratelimit import Rate, hit
 from experts.models import ExpertProfile
 
 from .. import search
+from ..actions import ask_question
 from ..forms import AskForm
 from ..markdown import MAX_BODY_LENGTH, render_markdown
-from ..models import Category
-from ..services import ask_question
+from ..models import Category, Question
 
 
 def ask_rate(user) -> Rate:
@@ -58,6 +59,14 @@ def ask(request, handle=None):
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "forum/ask.html", {"form": form, "expert": expert})
+        data = form.cleaned_data
+        # A second submit of the same form lands on the question the first made,
+        # before the rate limit counts it: a triple click is one question.
+        asked = Question.objects.filter(
+            asker=request.user, submission_key=data["submission_key"]
+        ).first()
+        if asked is not None:
+            return redirect(asked)
         rate = ask_rate(request.user)
         if not hit("ask", request.user.pk, rate):
             return render(
@@ -66,16 +75,20 @@ def ask(request, handle=None):
                 {"form": form, "expert": expert, "rate": rate},
                 status=HTTPStatus.TOO_MANY_REQUESTS,
             )
-        data = form.cleaned_data
-        question, created = ask_question(
-            asker=request.user,
-            category=data["category"],
-            expert=data["expert"].user if data["expert"] else None,
-            title=data["title"],
-            body=data["body"],
-            visibility=data["visibility"],
-            submission_key=data["submission_key"],
-        )
+        try:
+            question, created = ask_question(
+                asker=request.user,
+                category=data["category"],
+                expert=data["expert"].user if data["expert"] else None,
+                title=data["title"],
+                body=data["body"],
+                visibility=data["visibility"],
+                submission_key=data["submission_key"],
+            )
+        except Refused as refused:
+            # Say the daily limit filled up meanwhile: the question is kept in the form.
+            form.add_error("expert" if data["expert"] else None, str(refused))
+            return render(request, "forum/ask.html", {"form": form, "expert": expert})
         if created:
             messages.success(
                 request,

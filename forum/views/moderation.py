@@ -3,20 +3,23 @@
 import difflib
 from collections import defaultdict
 from functools import partial
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import actions as account_actions
+from accounts.actions import Conflict
 from accounts.decorators import moderator_required
 from accounts.models import AuditAction, AuditEntry
 from experts.views.moderation import pending_work
 
-from .. import moderation
+from .. import actions
 from ..forms_moderation import (
     AnswerModerationEditForm,
     ModerationReasonForm,
@@ -48,6 +51,16 @@ def flagged_post(get):
     return field, get(f"{field}_id")
 
 
+def open_flag_groups():
+    """Open flags grouped by post: rows of the three post ids, count and latest, most first."""
+    return (
+        Flag.objects.open()
+        .values("question_id", "answer_id", "follow_up_id")
+        .annotate(count=Count("id"), latest=Max("created_at"))
+        .order_by("-count", "-latest")
+    )
+
+
 def get_item(kind, pk):
     model = KINDS.get(kind)
     if model is None:
@@ -65,7 +78,7 @@ def back_to(request, item):
 @moderator_required
 def queue(request):
     """Open flags grouped by item, most flagged and newest first, then expert work."""
-    page = Paginator(moderation.open_flag_groups(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(open_flag_groups(), PAGE_SIZE).get_page(request.GET.get("page"))
     groups = list(page)
     ids = {field: [g[f"{field}_id"] for g in groups if g[f"{field}_id"]] for field in FLAG_FIELDS}
     items = {
@@ -123,7 +136,7 @@ def hide(request, kind, pk):
     if not form.is_valid():
         messages.error(request, "Give a reason for hiding: the author will see it.")
         return back_to(request, item)
-    moderation.hide(item=item, moderator=request.user, reason=form.cleaned_data["reason"])
+    actions.hide(item=item, moderator=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, "Hidden. Its author sees your reason; visitors no longer see it.")
     return back_to(request, item)
 
@@ -134,9 +147,7 @@ def restore(request, kind, pk):
     item = get_item(kind, pk)
     form = OptionalReasonForm(request.POST)
     form.is_valid()
-    moderation.restore(
-        item=item, moderator=request.user, reason=form.cleaned_data.get("reason", "")
-    )
+    actions.restore(item=item, moderator=request.user, reason=form.cleaned_data.get("reason", ""))
     messages.success(request, "Restored: everyone who may see the thread sees it again.")
     return back_to(request, item)
 
@@ -145,7 +156,7 @@ def restore(request, kind, pk):
 @moderator_required
 def dismiss(request, kind, pk):
     item = get_item(kind, pk)
-    count = moderation.dismiss_flags(item=item, moderator=request.user)
+    count = actions.dismiss_flags(item=item, moderator=request.user)
     messages.success(request, f"Dismissed {count} flag{'s' if count != 1 else ''}.")
     return back_to(request, item)
 
@@ -155,7 +166,7 @@ def dismiss(request, kind, pk):
 def feature(request, pk):
     answer = get_item("answer", pk)
     featured = request.POST.get("featured") == "1"
-    moderation.set_featured(answer=answer, moderator=request.user, featured=featured)
+    actions.set_featured(answer=answer, moderator=request.user, featured=featured)
     messages.success(
         request, "Featured as an editor's pick." if featured else "No longer featured."
     )
@@ -167,7 +178,7 @@ def feature(request, pk):
 def lock(request, pk):
     question = get_item("question", pk)
     locked = request.POST.get("locked") == "1"
-    moderation.set_locked(question=question, moderator=request.user, locked=locked)
+    actions.set_locked(question=question, moderator=request.user, locked=locked)
     messages.success(request, "The thread is locked." if locked else "The thread is unlocked.")
     return back_to(request, question)
 
@@ -177,19 +188,33 @@ def edit_question(request, pk):
     question = get_item("question", pk)
     form = QuestionEditForm(
         request.POST or None,
-        initial={"title": question.title, "category": question.category, "body": question.body},
+        initial={
+            "title": question.title,
+            "category": question.category,
+            "body": question.body,
+            "base_version": question.version,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        moderation.edit_question(
-            question=question,
-            editor=request.user,
-            title=data["title"],
-            body=data["body"],
-            category=data["category"],
-            reason=data["reason"],
-            moderator=True,
-        )
+        try:
+            actions.edit_question(
+                question=question,
+                moderator=request.user,
+                title=data["title"],
+                body=data["body"],
+                category=data["category"],
+                reason=data["reason"],
+                base_version=data["base_version"],
+            )
+        except Conflict as conflict:
+            form = QuestionEditForm(initial={**data, "base_version": conflict.current.version})
+            return render(
+                request,
+                "moderation/edit_question.html",
+                {"form": form, "question": question, "current": conflict.current},
+                status=HTTPStatus.CONFLICT,
+            )
         messages.success(request, "The question was updated; the earlier version is kept.")
         return redirect(question.get_absolute_url())
     return render(request, "moderation/edit_question.html", {"form": form, "question": question})
@@ -198,14 +223,29 @@ def edit_question(request, pk):
 @moderator_required
 def edit_answer(request, pk):
     answer = get_item("answer", pk)
-    form = AnswerModerationEditForm(request.POST or None, initial={"body": answer.body})
+    form = AnswerModerationEditForm(
+        request.POST or None, initial={"body": answer.body, "base_version": answer.version}
+    )
     if request.method == "POST" and form.is_valid():
-        moderation.moderator_edit_answer(
-            answer=answer,
-            moderator=request.user,
-            body=form.cleaned_data["body"],
-            reason=form.cleaned_data["reason"],
-        )
+        data = form.cleaned_data
+        try:
+            actions.moderator_edit_answer(
+                answer=answer,
+                moderator=request.user,
+                body=data["body"],
+                reason=data["reason"],
+                base_version=data["base_version"],
+            )
+        except Conflict as conflict:
+            form = AnswerModerationEditForm(
+                initial={**data, "base_version": conflict.current.version}
+            )
+            return render(
+                request,
+                "moderation/edit_answer.html",
+                {"form": form, "answer": answer, "current": conflict.current},
+                status=HTTPStatus.CONFLICT,
+            )
         messages.success(request, "The answer was updated; the earlier version is kept.")
         return redirect(answer.get_absolute_url())
     return render(request, "moderation/edit_answer.html", {"form": form, "answer": answer})
@@ -251,7 +291,21 @@ def rollback(request, kind, pk):
     if model is None:
         raise Http404
     revision = get_object_or_404(model, pk=pk)
-    target = moderation.roll_back(revision=revision, moderator=request.user)
+    item = revision.answer if kind == "answer" else revision.question
+    base = request.POST.get("base_version", "")
+    try:
+        target = actions.roll_back(
+            revision=revision,
+            moderator=request.user,
+            base_version=int(base) if base.isdigit() else None,
+        )
+    except Conflict:
+        messages.error(
+            request,
+            "Nothing was rolled back: the text changed since you opened this page. "
+            "Here is the history as it is now.",
+        )
+        return redirect("moderation:history", kind=kind, pk=item.pk)
     messages.success(request, "The earlier version is back; the replaced text is kept too.")
     return redirect(target.get_absolute_url())
 
@@ -263,11 +317,11 @@ def member(request, handle):
     form = SuspendForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("action") == "lift":
-            moderation.lift_suspension(user=person, moderator=request.user)
+            account_actions.lift_suspension(user=person, moderator=request.user)
             messages.success(request, f"{person.display_name} can post again.")
             return redirect("moderation:member", handle=person.handle)
         if form.is_valid():
-            moderation.suspend_user(
+            account_actions.suspend_user(
                 user=person,
                 moderator=request.user,
                 reason=form.cleaned_data["reason"],

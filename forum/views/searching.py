@@ -21,7 +21,7 @@ def search_page(request):
         request.user, text, category=category, expert=expert, answered_only=answered_only
     )
     page = Paginator(results.hits, PAGE_SIZE).get_page(request.GET.get("page"))
-    hits = search.load_hits(text, list(page)) if text else []
+    hits = search.load_hits(request.user, text, list(page)) if text else []
     context = {
         "q": text,
         "category": category,

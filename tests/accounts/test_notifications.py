@@ -10,9 +10,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from accounts.actions import set_notification_preferences
 from accounts.models import Notification, NotificationKind
-from accounts.notifications import set_preference, unsubscribe_url
-from forum.services import post_answer
+from accounts.notifications import unsubscribe_url
+from forum.actions import post_answer
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -173,7 +174,9 @@ def test_a_failed_send_is_retried_and_the_notification_is_kept(commit, massage, 
 ])  # fmt: skip
 def test_each_kind_follows_the_members_choice(commit, massage, jeremy, channel, notified, emailed):
     question = QuestionFactory(category=massage, expert=jeremy)
-    set_preference(question.asker, "answer", channel)
+    set_notification_preferences(
+        user=question.asker, channels={"answer": channel}, daily_digest=False
+    )
 
     commit(post_answer, question=question, author=jeremy, body="Rest it.")
 
@@ -230,7 +233,7 @@ def test_only_moderators_are_offered_flag_notifications(member_client, moderator
 
 
 def test_account_notices_cannot_be_switched_off(member_client, member):
-    set_preference(member, "account", "off")
+    set_notification_preferences(user=member, channels={"account": "off"}, daily_digest=False)
 
     from accounts.notifications import preferences
 

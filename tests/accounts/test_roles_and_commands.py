@@ -2,9 +2,17 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
+from django.utils import timezone
 
+from accounts.backends import signed_in_user
 from accounts.models import User
-from accounts.roles import MODERATORS_GROUP, can_post, has_verified_email, is_moderator
+from accounts.roles import (
+    MODERATORS_GROUP,
+    can_post,
+    has_verified_email,
+    in_moderators_group,
+    is_moderator,
+)
 from tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +27,24 @@ def test_the_moderators_group_exists_with_its_permissions():
 
 def test_moderator_rights_come_from_the_group_or_superuser():
     assert is_moderator(ModeratorFactory())
-    assert is_moderator(UserFactory(is_superuser=True))
+    superuser = ModeratorFactory(is_superuser=True)
+    superuser.groups.clear()
+    assert is_moderator(User.objects.get(pk=superuser.pk))
     assert not is_moderator(UserFactory())
     assert not is_moderator(AnonymousUser())
     assert not is_moderator(ModeratorFactory(is_active=False))
+
+
+def test_moderator_powers_need_two_factors_and_no_suspension():
+    """A moderator without two-factor authentication, or suspended, reads as a member does."""
+    without_two_factors = ModeratorFactory(mfa=False)
+    suspended = ModeratorFactory(suspended_at=timezone.now(), suspended_until=None)
+    superuser_without = UserFactory(is_superuser=True)
+
+    for user in (without_two_factors, suspended, superuser_without):
+        assert in_moderators_group(user)
+        assert not is_moderator(user)
+        assert not is_moderator(signed_in_user(user.pk))
 
 
 def test_only_verified_active_members_can_post():

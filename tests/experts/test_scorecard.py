@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts import scorecard
-from experts.services import rate_answer
-from forum.services import decline_question
+from forum.actions import decline_question, rate_answer
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,

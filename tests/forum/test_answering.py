@@ -143,7 +143,8 @@ class TestAnswering:
         answer = AnswerFactory(question=question, author=jeremy, body="First version")
 
         response = login(client, jeremy).post(
-            reverse("forum:edit_answer", args=[answer.pk]), {"body": "Second version"}
+            reverse("forum:edit_answer", args=[answer.pk]),
+            {"body": "Second version", "base_version": answer.version},
         )
 
         answer.refresh_from_db()

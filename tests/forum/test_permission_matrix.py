@@ -205,7 +205,11 @@ ACTIONS = {
         _rated,
     ),
     "edit_answer": Action(
-        "forum:edit_answer", "answer", "answered", lambda cast: {"body": NEW_TEXT}, _edited
+        "forum:edit_answer",
+        "answer",
+        "answered",
+        lambda cast: {"body": NEW_TEXT, "base_version": 1},
+        _edited,
     ),
 }
 
@@ -466,17 +470,20 @@ def test_answering_an_open_question(cast, actor, outcome):
 
 
 def test_an_expert_answers_an_open_question_once(cast):
+    """A second, different answer is refused, and its text goes into the edit form."""
     question = QuestionFactory(category=cast.massage, asker=cast.asker, expert=None)
-    AnswerFactory(question=question, author=cast.colleague)
+    first = AnswerFactory(question=question, author=cast.colleague)
     before = snapshot()
 
     response = client_for(cast.colleague).post(
         reverse("forum:answer_question", kwargs={"pk": question.pk}), {"body": NEW_TEXT}
     )
 
-    # Back to the first answer, and no second one.
-    assert_outcome(response, ALREADY, before)
-    assert response.url == question.answers.get(author=cast.colleague).get_absolute_url()
+    assert response.status_code == HTTPStatus.OK
+    assert "You have already answered this question: edit your answer" in response.text
+    assert response.context["form"]["body"].value() == NEW_TEXT
+    assert response.context["answer"] == first
+    assert_nothing_changed(before)
 
 
 # -- Fields the forms do not have ---------------------------------------------------------------

@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from forum import search
+from forum.actions import edit_answer, edit_question, hide
 from forum.models import Answer, Question, SearchEntry
-from forum.moderation import edit_question, hide
-from forum.services import edit_answer
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -132,7 +131,7 @@ def test_a_hidden_answers_words_are_found_by_moderators_only():
 
 def test_the_index_follows_edits_and_moves():
     answer = AnswerFactory(question__title="Hip pain", body="Use ice")
-    edit_answer(answer=answer, editor=answer.author, body="Use warmth")
+    edit_answer(answer=answer, editor=answer.author, body="Use warmth", base_version=1)
     assert titles(find("ice")) == []
     assert titles(find("warmth")) == ["Hip pain"]
 
@@ -140,11 +139,11 @@ def test_the_index_follows_edits_and_moves():
     question = answer.question
     edit_question(
         question=question,
-        editor=ModeratorFactory(),
+        moderator=ModeratorFactory(),
         title="Hip pain in yoga",
         body=question.body,
         category=yoga,
-        moderator=True,
+        base_version=question.version,
     )
     assert titles(find("warmth", category="yoga")) == ["Hip pain in yoga"]
 

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from accounts.actions import set_moderator
 from accounts.roles import MODERATORS_GROUP
 
 
@@ -26,9 +27,13 @@ class Command(BaseCommand):
             target = User.objects.get(Q(email__iexact=user) | Q(handle__iexact=user))
         except User.DoesNotExist:
             raise CommandError(f"No user with the e-mail address or handle {user!r}.") from None
+        set_moderator(user=target, granted=action == "grant")
         if action == "grant":
-            target.groups.add(group)
             self.stdout.write(self.style.SUCCESS(f"{target.handle} is now a moderator."))
+            if not target.authenticator_set.exists():
+                self.stdout.write(
+                    "Moderator powers start once they set up two-factor authentication "
+                    "(an authenticator app, at /accounts/2fa/)."
+                )
         else:
-            target.groups.remove(group)
             self.stdout.write(self.style.SUCCESS(f"{target.handle} is no longer a moderator."))

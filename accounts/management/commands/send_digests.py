@@ -22,6 +22,7 @@ class Command(BaseCommand):
                 is_active=True,
                 notifications__email_wanted=True,
                 notifications__emailed_at=None,
+                notifications__redacted=False,
             )
             .distinct()
         )
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 items = list(
                     Notification.objects.select_for_update()
-                    .filter(recipient=reader, email_wanted=True, emailed_at=None)
+                    .filter(recipient=reader, email_wanted=True, emailed_at=None, redacted=False)
                     .order_by("created_at")
                 )
                 if not items:

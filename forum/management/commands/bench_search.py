@@ -96,7 +96,7 @@ class Command(BaseCommand):
             for _ in range(repeat):
                 start = time.perf_counter()
                 results = search.search(visitor, term)
-                search.load_hits(term, results.hits[:20])
+                search.load_hits(visitor, term, results.hits[:20])
                 timings.append((time.perf_counter() - start) * 1000)
             timings.sort()
             p99 = timings[min(len(timings) - 1, round(len(timings) * 0.99))]
@@ -200,28 +200,27 @@ class Command(BaseCommand):
             cursor.execute(
                 """
                 INSERT INTO forum_searchentry (question_id, kind, post_id, author_id,
-                    category_id, category_path, title, text, is_public, is_hidden,
+                    category_id, title, text, is_public, is_hidden,
                     answered, featured, created_at, vector)
-                SELECT q.id, 'q', q.id, q.asker_id, q.category_id, c.path, q.title, q.body,
+                SELECT q.id, 'q', q.id, q.asker_id, q.category_id, q.title, q.body,
                     q.visibility = 'public' AND NOT q.is_hidden, q.is_hidden,
                     q.answer_count > 0, false, q.created_at,
                     setweight(to_tsvector('english', q.title), 'A')
                     || setweight(to_tsvector('english', q.body), 'B')
-                FROM forum_question q JOIN forum_category c ON c.id = q.category_id
+                FROM forum_question q
                 WHERE NOT EXISTS (SELECT 1 FROM forum_searchentry e WHERE e.question_id = q.id)
                 """
             )
             cursor.execute(
                 """
                 INSERT INTO forum_searchentry (question_id, kind, post_id, author_id,
-                    category_id, category_path, title, text, is_public, is_hidden,
+                    category_id, title, text, is_public, is_hidden,
                     answered, featured, created_at, vector)
-                SELECT q.id, 'a', a.id, a.author_id, q.category_id, c.path, '', a.body,
+                SELECT q.id, 'a', a.id, a.author_id, q.category_id, '', a.body,
                     q.visibility = 'public' AND NOT q.is_hidden AND NOT a.is_hidden,
                     q.is_hidden OR a.is_hidden, true, false, a.created_at,
                     setweight(to_tsvector('english', a.body), 'C')
                 FROM forum_answer a JOIN forum_question q ON q.id = a.question_id
-                JOIN forum_category c ON c.id = q.category_id
                 WHERE NOT EXISTS (SELECT 1 FROM forum_searchentry e
                                   WHERE e.kind = 'a' AND e.post_id = a.id)
                 """

@@ -67,7 +67,7 @@ class Command(BaseCommand):
 
         from accounts.models import User
         from accounts.roles import MODERATORS_GROUP
-        from forum import moderation
+        from forum import actions
         from forum.models import Answer
 
         def person(email, name):
@@ -86,7 +86,7 @@ class Command(BaseCommand):
             user=moderator, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
         )
         answer = Answer.objects.get(pk=1)
-        moderation.flag(item=answer, flagger=member, reason="dangerous", note="Is heat safe?")
+        actions.flag(item=answer, flagger=member, reason="dangerous", note="Is heat safe?")
         sessions = {}
         for name, user in (("member", member), ("moderator", moderator)):
             client = Client()

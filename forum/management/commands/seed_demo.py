@@ -289,7 +289,6 @@ class Command(BaseCommand):
         """
         rng = self.rng
         now = timezone.now()
-        paths = dict(Category.objects.values_list("pk", "path"))
         tables = {model: Loader(model) for model in (Question, Answer, FollowUp, Rating)}
         entries = Loader(SearchEntry)
         for n in range(total):
@@ -355,7 +354,7 @@ class Command(BaseCommand):
                         thank_you_note=rng.choice(["", "", "Thank you!", "Very helpful."]),
                     )
             for values in documents.entry_values(
-                question, paths[category.pk], answers, follow_ups, text=self.plain_text
+                question, answers, follow_ups, text=self.plain_text
             ):
                 entries.add(**values)
             if n % 2_000 == 0:

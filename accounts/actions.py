@@ -1,0 +1,231 @@
+"""The action layer's shared parts, and the actions on accounts.
+
+Every write to what people see goes through a named action (Zulip's do_*
+functions): views, the admin, management commands and tests call them, and
+nothing else writes those models. An action is one transaction that
+
+- checks its own permission, so every caller gets the rule: it refuses with
+  a reason the page can show (Refused), or answers NotFound (a 404) for an
+  object the actor may not see at all;
+- locks rows in one fixed order: a thread write takes its question row
+  first (forum.actions.hooks.lock_question), then posts, then expert
+  profiles by id, so writes on one thread serialize and never deadlock;
+- writes, notifies (e-mail leaves only after commit) and audits;
+- ends with the post-write hook of what it changed: forum's
+  thread_changed(), experts' expert_changed() or account_changed() here.
+  Hooks refresh all derived data (search entries, counts, status,
+  scorecards, redacted notifications) inside the transaction and move the
+  page-cache generation, now and again on commit.
+
+forum.actions and experts.actions hold the other apps' actions.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from config.pagecache import content_changed
+
+from .audit import AuditAction, record
+from .models import Channel, Notification, NotificationKind, NotificationPreference
+from .models.notifications import ALWAYS_ON
+from .notifications import notify
+from .roles import MODERATORS_GROUP, can_suspend
+
+
+class Refused(PermissionDenied):
+    """The actor may not do this now; str() says why, in words for them."""
+
+
+class NotFound(Http404):
+    """The object does not exist for this actor: a private thread is never admitted to exist."""
+
+
+class Conflict(Exception):
+    """An edit based on an older version: nothing was saved; `current` is what is there now."""
+
+    def __init__(self, current):
+        super().__init__("Someone else changed this while you were editing.")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Registered:
+    name: str
+    func: Callable
+    # The action changes what pages show: its hook moves the page-cache generation.
+    shown: bool
+
+
+# Every action by "app.function" name; tests run each one (tests/test_actions.py).
+REGISTRY: dict[str, Registered] = {}
+
+
+def action(func=None, *, shown=True):
+    """Make `func` an action: registered, and one transaction."""
+
+    def register(func):
+        atomic = transaction.atomic(func)
+        name = f"{func.__module__.split('.')[0]}.{func.__name__}"
+        REGISTRY[name] = Registered(name, atomic, shown)
+        return atomic
+
+    return register(func) if func is not None else register
+
+
+def require(allowed, reason):
+    """Refuse with `reason` unless `allowed`."""
+    if not allowed:
+        raise Refused(reason)
+
+
+def account_changed(user):
+    """The post-write hook of an account: names and standing show on pages."""
+    content_changed()
+
+
+def _lock_user(user):
+    return get_user_model().objects.select_for_update().get(pk=user.pk)
+
+
+# -- Standing: suspensions and moderator rights ----------------------------------------------
+
+
+@action
+def suspend_user(*, user, moderator, reason, until=None):
+    """The member can read but not post; their expert profile is hidden meanwhile."""
+    require(can_suspend(moderator, user), "You cannot suspend this account.")
+    user = _lock_user(user)
+    before = {"suspended_until": user.suspended_until.isoformat() if user.suspended_until else None}
+    user.suspended_at = timezone.now()
+    user.suspended_until = until
+    user.suspension_reason = reason
+    user.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    until_text = f"until {until:%-d %B %Y}" if until else "until a moderator lifts it"
+    notify(
+        user,
+        NotificationKind.ACCOUNT,
+        title=f"Your account is suspended {until_text}",
+        body=f"Reason: {reason} You can still read the site.",
+        url=reverse("accounts:account"),
+    )
+    record(
+        actor=moderator,
+        action=AuditAction.SUSPEND_USER,
+        target=user,
+        reason=reason,
+        before=before,
+        after={"suspended_until": until.isoformat() if until else "indefinitely"},
+        subject=user,
+    )
+    account_changed(user)
+    return user
+
+
+@action
+def lift_suspension(*, user, moderator, reason=""):
+    require(can_suspend(moderator, user), "You cannot lift the suspension of this account.")
+    user = _lock_user(user)
+    if user.suspended_at is None:
+        return user
+    user.suspended_at = None
+    user.suspended_until = None
+    user.suspension_reason = ""
+    user.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    record(
+        actor=moderator,
+        action=AuditAction.LIFT_SUSPENSION,
+        target=user,
+        reason=reason,
+        subject=user,
+    )
+    account_changed(user)
+    return user
+
+
+@action
+def set_moderator(*, user, granted, actor=None):
+    """Grant or withdraw moderator rights (manage.py moderator, or a staff member)."""
+    group = Group.objects.get(name=MODERATORS_GROUP)
+    user = _lock_user(user)
+    if granted:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    record(
+        actor=actor,
+        action=AuditAction.GRANT_MODERATOR if granted else AuditAction.REVOKE_MODERATOR,
+        target=user,
+        subject=user,
+    )
+    account_changed(user)
+    return user
+
+
+# -- The member's own account ------------------------------------------------------------------
+
+
+@action
+def update_account(*, user, form):
+    """Save the member's public name and handle (`form`: a valid ProfileForm of theirs)."""
+    require(form.instance.pk == user.pk, "You can only change your own account.")
+    _lock_user(user)
+    form.save()
+    account_changed(user)
+    return form.instance
+
+
+@action
+def staff_save_user(*, staff, user, form, change):
+    """A staff member's change in the admin: saved with an audit row of the fields changed."""
+    require(staff.is_active and staff.is_staff, "Only staff change accounts in the admin.")
+    if change:
+        _lock_user(user)
+    user.save()
+    record(
+        actor=staff,
+        action=AuditAction.STAFF_EDIT_USER,
+        target=user,
+        after={"changed": ", ".join(form.changed_data) or "nothing"},
+        subject=user,
+    )
+    account_changed(user)
+    return user
+
+
+@action(shown=False)
+def set_notification_preferences(*, user, channels, daily_digest):
+    """`channels`: {kind: channel}. Account notices cannot be switched off."""
+    for kind, channel in channels.items():
+        if kind in ALWAYS_ON and channel == Channel.OFF:
+            channel = Channel.ONSITE
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"channel": channel}
+        )
+    user.daily_digest = daily_digest
+    user.save(update_fields=["daily_digest"])
+
+
+@action(shown=False)
+def unsubscribe(*, user, kind):
+    """Stop one kind of e-mail from the link in it (signed for that member and kind)."""
+    channel = Channel.ONSITE if kind == NotificationKind.ACCOUNT else Channel.OFF
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"channel": channel}
+    )
+
+
+@action(shown=False)
+def mark_read(*, user, notification=None):
+    """Mark one of the member's notifications read, or all of them; returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())

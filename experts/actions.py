@@ -1,0 +1,268 @@
+"""The experts' actions: applying, keeping a profile, and moderators' decisions about experts.
+
+Each is one transaction (see accounts.actions) that locks the profile row
+first and ends with expert_changed(), the hook that refreshes the expert's
+scorecard and moves the page cache on.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.actions import action, require
+from accounts.audit import AuditAction, record
+from accounts.notifications import NotificationKind, notify
+from config.pagecache import content_changed
+
+from . import scorecard
+from .models import CategoryRequest, ExpertProfile, ExpertStatus, RequestStatus
+from .permissions import can_apply, can_decide, can_manage
+
+CREDENTIAL_FIELDS = ("kind", "title", "issuer", "year", "link")
+
+
+def expert_changed(profile):
+    """The post-write hook of an expert: their scorecard, then the pages that show them."""
+    scorecard.refresh(profile.user_id)
+    content_changed()
+
+
+def _lock(profile) -> ExpertProfile:
+    return ExpertProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+
+
+def _save_form(form):
+    """Save a profile form's own fields only: the scorecard on the row is the hook's to write."""
+    instance = form.save(commit=False)
+    fields = [name for name in form._meta.fields if not instance._meta.get_field(name).many_to_many]
+    if instance.pk is None:
+        instance.save()
+    else:
+        instance.save(update_fields=fields)
+    form.save_m2m()
+    return instance
+
+
+def _save_credentials(formset, profile):
+    """Save a credential formset; a material change to a verified credential unverifies it."""
+    formset.instance = profile
+    for form in formset.forms:
+        credential = form.instance
+        material = any(field in form.changed_data for field in CREDENTIAL_FIELDS)
+        if credential.pk and credential.verified_at and material:
+            credential.verified_at = None
+            credential.verified_by = None
+    formset.save()
+
+
+# -- The member's application and the expert's own page ---------------------------------------
+
+
+@action
+def submit_application(*, user, form, credentials) -> ExpertProfile:
+    """Create or resubmit the member's application; a refused one goes back to pending.
+
+    `form` is a bound, valid ApplicationForm for the user's profile (new or
+    existing) and `credentials` its valid credential formset.
+    """
+    current = ExpertProfile.objects.select_for_update().filter(user=user).first()
+    require(can_apply(user, current), "You are an expert already: keep your profile instead.")
+    form.instance.user = user
+    profile = _save_form(form)
+    if profile.status in (ExpertStatus.REFUSED, ""):
+        profile.status = ExpertStatus.PENDING
+    profile.refusal_reason = ""
+    profile.save(update_fields=["status", "refusal_reason"])
+    _save_credentials(credentials, profile)
+    expert_changed(profile)
+    return profile
+
+
+@action
+def update_profile(*, user, form, credentials) -> ExpertProfile:
+    require(can_manage(user, form.instance), "You can only change your own profile.")
+    _lock(form.instance)
+    profile = _save_form(form)
+    _save_credentials(credentials, profile)
+    expert_changed(profile)
+    return profile
+
+
+@action
+def set_availability(*, user, form) -> ExpertProfile:
+    """Vacation, return date and daily limit (`form`: a valid AvailabilityForm of theirs)."""
+    require(can_manage(user, form.instance), "You can only change your own availability.")
+    _lock(form.instance)
+    profile = _save_form(form)
+    expert_changed(profile)
+    return profile
+
+
+@action
+def set_alerts(*, user, form) -> ExpertProfile:
+    """The categories whose open questions the expert hears about (`form`: an AlertsForm)."""
+    require(can_manage(user, form.instance), "You can only change your own alerts.")
+    _lock(form.instance)
+    profile = _save_form(form)
+    expert_changed(profile)
+    return profile
+
+
+@action
+def remove_category(*, user, profile, category_id) -> ExpertProfile:
+    """Leaving a category needs no approval."""
+    require(can_manage(user, profile), "You can only change your own categories.")
+    profile = _lock(profile)
+    profile.categories.remove(*profile.categories.filter(pk=category_id))
+    expert_changed(profile)
+    return profile
+
+
+@action
+def request_categories(*, user, profile, categories) -> list[CategoryRequest]:
+    """An approved expert asks for more categories; moderators decide each."""
+    require(can_manage(user, profile), "You can only ask for categories for yourself.")
+    profile = _lock(profile)
+    requests = []
+    for category in categories:
+        request, _ = CategoryRequest.objects.get_or_create(
+            profile=profile, category=category, status=RequestStatus.PENDING
+        )
+        requests.append(request)
+    expert_changed(profile)
+    return requests
+
+
+# -- Moderators' decisions -----------------------------------------------------------------------
+
+
+def _decide(profile, moderator, *, allowed_from, verb):
+    """Lock the profile and check the moderator and the move from its current status."""
+    require(can_decide(moderator, profile), "Moderators decide about other experts only.")
+    profile = _lock(profile)
+    require(
+        profile.status in allowed_from,
+        f"This expert is {profile.get_status_display().lower()}: they cannot be {verb} now.",
+    )
+    return profile
+
+
+def _record(profile, moderator, action, reason="", target=None, before=None, after=None):
+    """Every decision about an expert goes into the audit log, in the same transaction."""
+    return record(
+        actor=moderator,
+        action=action,
+        target=target or profile,
+        reason=reason,
+        before=before,
+        after=after,
+        subject=profile.user,
+    )
+
+
+@action
+def approve(*, profile, moderator, reason="") -> ExpertProfile:
+    profile = _decide(
+        profile,
+        moderator,
+        allowed_from={ExpertStatus.PENDING, ExpertStatus.REFUSED},
+        verb="approved",
+    )
+    profile.status = ExpertStatus.APPROVED
+    profile.approved_at = profile.approved_at or timezone.now()
+    profile.refusal_reason = ""
+    profile.save(update_fields=["status", "approved_at", "refusal_reason"])
+    _record(profile, moderator, AuditAction.APPROVE_EXPERT, reason, after={"status": "approved"})
+    # New experts hear about open questions in their categories until they say otherwise.
+    profile.alert_categories.add(*profile.categories.all())
+    notify(
+        profile.user,
+        NotificationKind.EXPERT_DECISION,
+        title="You are now an approved expert",
+        body="Askers can pick you, and questions for you arrive in your inbox.",
+        url=reverse("forum:inbox"),
+    )
+    expert_changed(profile)
+    return profile
+
+
+@action
+def refuse(*, profile, moderator, reason) -> ExpertProfile:
+    profile = _decide(profile, moderator, allowed_from={ExpertStatus.PENDING}, verb="refused")
+    profile.status = ExpertStatus.REFUSED
+    profile.refusal_reason = reason
+    profile.save(update_fields=["status", "refusal_reason"])
+    _record(profile, moderator, AuditAction.REFUSE_EXPERT, reason, after={"status": "refused"})
+    notify(
+        profile.user,
+        NotificationKind.EXPERT_DECISION,
+        title="Your expert application was not approved",
+        body=reason,
+        url=reverse("experts:apply"),
+    )
+    expert_changed(profile)
+    return profile
+
+
+@action
+def suspend(*, profile, moderator, reason) -> ExpertProfile:
+    profile = _decide(profile, moderator, allowed_from={ExpertStatus.APPROVED}, verb="suspended")
+    profile.status = ExpertStatus.SUSPENDED
+    profile.save(update_fields=["status"])
+    _record(profile, moderator, AuditAction.SUSPEND_EXPERT, reason, after={"status": "suspended"})
+    expert_changed(profile)
+    return profile
+
+
+@action
+def restore(*, profile, moderator, reason="") -> ExpertProfile:
+    profile = _decide(profile, moderator, allowed_from={ExpertStatus.SUSPENDED}, verb="restored")
+    profile.status = ExpertStatus.APPROVED
+    profile.save(update_fields=["status"])
+    _record(profile, moderator, AuditAction.RESTORE_EXPERT, reason, after={"status": "approved"})
+    expert_changed(profile)
+    return profile
+
+
+@action
+def verify_credential(*, credential, moderator, verified=True):
+    require(
+        can_decide(moderator, credential.profile),
+        "Moderators verify other experts' credentials, not their own.",
+    )
+    profile = _lock(credential.profile)
+    credential.verified_at = timezone.now() if verified else None
+    credential.verified_by = moderator if verified else None
+    credential.save(update_fields=["verified_at", "verified_by"])
+    action = AuditAction.VERIFY_CREDENTIAL if verified else AuditAction.UNVERIFY_CREDENTIAL
+    _record(profile, moderator, action, target=credential)
+    if verified:
+        notify(
+            profile.user,
+            NotificationKind.CREDENTIAL_VERIFIED,
+            title=f"Your credential “{credential.title}” was verified",
+            url=profile.get_absolute_url(),
+        )
+    expert_changed(profile)
+    return credential
+
+
+@action
+def decide_category_request(*, request, moderator, approved, reason="") -> CategoryRequest:
+    require(
+        can_decide(moderator, request.profile),
+        "Moderators decide other experts' category requests, not their own.",
+    )
+    profile = _lock(request.profile)
+    request = CategoryRequest.objects.select_for_update().get(pk=request.pk)
+    require(request.status == RequestStatus.PENDING, "This request was decided already.")
+    request.status = RequestStatus.APPROVED if approved else RequestStatus.REFUSED
+    request.reason = reason
+    request.decided_by = moderator
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    if approved:
+        profile.categories.add(request.category)
+    action = AuditAction.APPROVE_CATEGORY if approved else AuditAction.REFUSE_CATEGORY
+    _record(profile, moderator, action, reason, after={"category": request.category.name})
+    expert_changed(profile)
+    return request

@@ -1,0 +1,138 @@
+"""How every thread write starts and ends.
+
+A thread write first takes the question row (lock_question) and ends with
+thread_changed(), the one post-write hook that refreshes everything derived
+from a thread. No write path reaches derived data any other way.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Min
+
+from accounts.actions import NotFound
+from accounts.models import Notification
+from accounts.roles import with_roles
+from config.pagecache import content_changed
+from experts import scorecard
+
+from .. import search
+from ..models import Answer, Decline, FollowUp, Question, QuestionStatus
+
+
+def lock_question(pk, *, visible_to=None) -> Question:
+    """Lock the question row, first of all a thread write touches, and read it fresh.
+
+    Every thread write takes this lock before any other row, so writes on one
+    thread run one after the other and never deadlock. With `visible_to`, a
+    question that user may not see is NotFound (a 404).
+    """
+    questions = Question.objects.all()
+    if visible_to is not None:
+        questions = Question.objects.visible_to(visible_to)
+    question = (
+        questions.select_for_update(of=("self",))
+        .select_related("category", "asker", "expert")
+        .filter(pk=pk)
+        .first()
+    )
+    if question is None:
+        raise NotFound
+    return question
+
+
+def thread_of(item) -> int:
+    """The question id of a question, answer or follow-up."""
+    if isinstance(item, Question):
+        return item.pk
+    if isinstance(item, Answer):
+        return item.question_id
+    return FollowUp.objects.filter(pk=item.pk).values_list("answer__question_id", flat=True)[0]
+
+
+def thread_changed(question):
+    """The post-write hook of a thread: call it last in every action that wrote to one.
+
+    Inside the transaction, with the question row locked, it recounts the
+    visible answers (answer count, first answer time, answered or awaiting),
+    rebuilds the thread's search entries, refreshes the scorecards of every
+    expert involved, and redacts the notifications whose reader may no longer
+    see what they are about. Then the page cache moves on, now and on commit.
+    """
+    _recount(question)
+    search.index_thread(question)
+    scorecard.refresh(*experts_involved(question))
+    redact_notifications(question)
+    content_changed()
+
+
+def _recount(question):
+    figures = Answer.objects.filter(question=question, is_hidden=False).aggregate(
+        count=Count("id"), first=Min("created_at")
+    )
+    status = question.status
+    if status in (QuestionStatus.AWAITING, QuestionStatus.ANSWERED):
+        status = QuestionStatus.ANSWERED if figures["count"] else QuestionStatus.AWAITING
+    question.answer_count = figures["count"]
+    question.answered_at = figures["first"]
+    question.status = status
+    Question.objects.filter(pk=question.pk).update(
+        answer_count=question.answer_count, answered_at=question.answered_at, status=status
+    )
+
+
+def experts_involved(question) -> set:
+    """Whose figures a thread counts in: the addressed expert, who answered, who declined."""
+    ids = set(Answer.objects.filter(question=question).values_list("author_id", flat=True))
+    ids |= set(Decline.objects.filter(question=question).values_list("expert_id", flat=True))
+    if question.expert_id:
+        ids.add(question.expert_id)
+    return ids
+
+
+TARGETS = {
+    Question._meta.label_lower: Question,
+    Answer._meta.label_lower: Answer,
+    FollowUp._meta.label_lower: FollowUp,
+}
+
+
+def redact_notifications(question):
+    """Each notification about this thread is shown only while its reader may see its post.
+
+    The visibility rules are the querysets' own (visible_to), asked once per
+    reader of the thread's notifications: a handful of people per thread.
+    """
+    notifications = list(
+        Notification.objects.filter(thread_id=question.pk).only(
+            "pk", "recipient_id", "target_type", "target_id", "redacted"
+        )
+    )
+    if not notifications:
+        return
+    readers = with_roles(
+        get_user_model().objects.filter(pk__in={n.recipient_id for n in notifications})
+    ).in_bulk()
+    changed = []
+    for reader_id, reader in readers.items():
+        mine = [n for n in notifications if n.recipient_id == reader_id]
+        sees = _visible_targets(reader, question, mine)
+        for notification in mine:
+            redacted = (notification.target_type, notification.target_id) not in sees
+            if notification.redacted != redacted:
+                notification.redacted = redacted
+                changed.append(notification)
+    Notification.objects.bulk_update(changed, ["redacted"])
+
+
+def _visible_targets(reader, question, notifications) -> set:
+    """{(target type, id)} of these notifications' targets that `reader` may see."""
+    if not Question.objects.visible_to(reader).filter(pk=question.pk).exists():
+        return set()
+    seen = set()
+    for label, model in TARGETS.items():
+        ids = {n.target_id for n in notifications if n.target_type == label}
+        if ids:
+            visible = model.objects.visible_to(reader).filter(pk__in=ids)
+            seen |= {(label, pk) for pk in visible.values_list("pk", flat=True)}
+    # A notification about the thread as a whole (no target) follows the question.
+    seen.add(("", None))
+    return seen
