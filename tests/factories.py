@@ -5,19 +5,18 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import MODERATORS_GROUP
-from forum.actions import lock_question, thread_changed
+from forum import actions
+from forum.models import Question
 
 PASSWORD = "correct-horse-battery-staple"
 
 
 def refresh_thread(question_id):
-    """What an action ends with: the factories build rows directly, then run the same hook."""
-    with transaction.atomic():
-        thread_changed(lock_question(question_id))
+    """The factories write rows directly, then run the hook every action ends with."""
+    actions.refresh_thread(question=Question(pk=question_id))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -28,6 +28,8 @@ from .threads import (
     post_follow_up,
     rate_answer,
     readdress_question,
+    refresh_thread,
+    rerender_thread,
 )
 
 __all__ = [
@@ -47,6 +49,8 @@ __all__ = [
     "post_follow_up",
     "rate_answer",
     "readdress_question",
+    "refresh_thread",
+    "rerender_thread",
     "restore",
     "roll_back",
     "save_category",

@@ -88,11 +88,8 @@ def experts_involved(question) -> set:
     return ids
 
 
-TARGETS = {
-    Question._meta.label_lower: Question,
-    Answer._meta.label_lower: Answer,
-    FollowUp._meta.label_lower: FollowUp,
-}
+QUESTION = Question._meta.label_lower
+POSTS = {Answer._meta.label_lower: Answer, FollowUp._meta.label_lower: FollowUp}
 
 
 def redact_notifications(question):
@@ -127,12 +124,11 @@ def _visible_targets(reader, question, notifications) -> set:
     """{(target type, id)} of these notifications' targets that `reader` may see."""
     if not Question.objects.visible_to(reader).filter(pk=question.pk).exists():
         return set()
-    seen = set()
-    for label, model in TARGETS.items():
+    # A notification about the question, or about the thread as a whole, follows the question.
+    seen = {(QUESTION, question.pk), ("", None)}
+    for label, model in POSTS.items():
         ids = {n.target_id for n in notifications if n.target_type == label}
         if ids:
             visible = model.objects.visible_to(reader).filter(pk__in=ids)
             seen |= {(label, pk) for pk in visible.values_list("pk", flat=True)}
-    # A notification about the thread as a whole (no target) follows the question.
-    seen.add(("", None))
     return seen
