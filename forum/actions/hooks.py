@@ -57,14 +57,14 @@ def thread_changed(question):
     expert involved, and redacts the notifications whose reader may no longer
     see what they are about. Then the page cache moves on, now and on commit.
     """
-    _recount(question)
+    recount(question)
     search.index_thread(question)
     scorecard.refresh(*experts_involved(question))
     redact_notifications(question)
     content_changed()
 
 
-def _recount(question):
+def recount(question):
     figures = Answer.objects.filter(question=question, is_hidden=False).aggregate(
         count=Count("id"), first=Min("created_at")
     )
