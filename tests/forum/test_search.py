@@ -255,3 +255,26 @@ def test_the_rebuild_command_reindexes_everything():
     assert "Indexed 1 threads." in out.getvalue()
     assert titles(find("tendinitis")) == ["Tendinitis"]
     assert SearchEntry.objects.count() == Question.objects.count() + Answer.objects.count()
+
+
+def test_a_stale_index_row_never_shows_what_the_reader_may_not_see():
+    """Hits are loaded through the visibility rules, not trusted from the index."""
+    answer = AnswerFactory(question__title="Elbow pain", body="Buy frobnitz cream")
+    hide(item=answer, moderator=ModeratorFactory(), reason="Spam")
+    # As if the index had missed the hide.
+    SearchEntry.objects.filter(kind="a", post_id=answer.pk).update(is_public=True, is_hidden=False)
+
+    response = find("frobnitz")
+
+    assert titles(response) == []
+    assert "cream" not in response.text  # no snippet of it either
+
+
+def test_one_entry_per_post_whatever_the_writes():
+    answer = AnswerFactory()
+    FollowUpFactory(answer=answer)
+    hide(item=answer, moderator=ModeratorFactory(), reason="Spam")
+    edit_answer(answer=answer, editor=answer.author, body="Changed", base_version=1)
+
+    kinds = list(SearchEntry.objects.values_list("kind", "post_id"))
+    assert len(kinds) == len(set(kinds)) == 3
