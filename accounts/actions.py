@@ -92,7 +92,7 @@ def account_changed(user):
 
 
 def _lock_user(user):
-    return get_user_model().objects.select_for_update().get(pk=user.pk)
+    return get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
 
 
 # -- Standing: suspensions and moderator rights ----------------------------------------------

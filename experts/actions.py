@@ -27,7 +27,8 @@ def expert_changed(profile):
 
 
 def _lock(profile) -> ExpertProfile:
-    return ExpertProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    locked = ExpertProfile.objects.select_for_update(of=("self",), no_key=True)
+    return locked.select_related("user").get(pk=profile.pk)
 
 
 def _save_form(form):
@@ -64,7 +65,7 @@ def submit_application(*, user, form, credentials) -> ExpertProfile:
     `form` is a bound, valid ApplicationForm for the user's profile (new or
     existing) and `credentials` its valid credential formset.
     """
-    current = ExpertProfile.objects.select_for_update().filter(user=user).first()
+    current = ExpertProfile.objects.select_for_update(no_key=True).filter(user=user).first()
     require(can_apply(user, current), "You are an expert already: keep your profile instead.")
     form.instance.user = user
     profile = _save_form(form)

@@ -102,9 +102,7 @@ def refresh(*user_ids) -> ExpertProfile | None:
     ids = sorted({pk for pk in user_ids if pk is not None})
     if not ids:
         return None
-    profiles = list(
-        ExpertProfile.objects.select_for_update().filter(user_id__in=ids).order_by("pk")
-    )
+    profiles = ExpertProfile.objects.locked(ids)
     if not profiles:
         return None
     ids = [profile.user_id for profile in profiles]

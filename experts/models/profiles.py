@@ -79,6 +79,13 @@ class ExpertProfileQuerySet(models.QuerySet):
             .filter(questions_today__lt=F("daily_question_limit"))
         )
 
+    def locked(self, user_ids):
+        """Lock these experts' profiles in id order, the one order every action takes them in.
+
+        After the question row, for a thread write: see accounts.actions.
+        """
+        return list(self.select_for_update(no_key=True).filter(user_id__in=user_ids).order_by("pk"))
+
     def ordered_by(self, key):
         """Order by one of EXPERT_ORDERS (unknown keys: the default), unmeasured experts last."""
         first, *rest = EXPERT_ORDERS.get(key, EXPERT_ORDERS[DEFAULT_EXPERT_ORDER])[1]

@@ -29,7 +29,7 @@ def lock_question(pk, *, visible_to=None) -> Question:
     if visible_to is not None:
         questions = Question.objects.visible_to(visible_to)
     question = (
-        questions.select_for_update(of=("self",))
+        questions.select_for_update(of=("self",), no_key=True)
         .select_related("category", "asker", "expert")
         .filter(pk=pk)
         .first()

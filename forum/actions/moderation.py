@@ -47,7 +47,11 @@ def _lock(item, user=None):
         return question, question
     model = type(item)
     found = model.objects.all() if user is None else model.objects.visible_to(user)
-    fresh = found.select_for_update(of=("self",)).select_related("author").filter(pk=item.pk)
+    fresh = (
+        found.select_for_update(of=("self",), no_key=True)
+        .select_related("author")
+        .filter(pk=item.pk)
+    )
     fresh = fresh.first()
     if fresh is None:
         raise NotFound

@@ -23,7 +23,7 @@ from ..models import (
     QuestionStatus,
     Visibility,
 )
-from .hooks import lock_question, thread_changed
+from .hooks import experts_involved, lock_question, thread_changed
 
 
 class AlreadyAnswered(Refused):
@@ -81,7 +81,7 @@ def _check_addressable(asker, expert, category):
     limit holds however many people ask at once.
     """
     name = expert.display_name
-    profile = ExpertProfile.objects.select_for_update().filter(user=expert).first()
+    profile = ExpertProfile.objects.select_for_update(no_key=True).filter(user=expert).first()
     require(expert.pk != asker.pk, "You cannot ask yourself a question.")
     covering = profile is not None and (
         ExpertProfile.objects.covering(category).filter(pk=profile.pk).exists()
@@ -203,7 +203,7 @@ def lock_answer(question, pk, user) -> Answer:
     """An answer of a locked thread that `user` may see, locked in turn; else NotFound."""
     answer = (
         Answer.objects.visible_to(user)
-        .select_for_update(of=("self",))
+        .select_for_update(of=("self",), no_key=True)
         .select_related("author")
         .filter(pk=pk, question=question)
         .first()
@@ -291,6 +291,8 @@ def readdress_question(*, question, asker, expert) -> Question:
         not Decline.objects.filter(question=question, expert=expert).exists(),
         f"{expert.display_name} has declined this question already.",
     )
+    # Every expert the hook will refresh, locked now in the one order, before the check.
+    ExpertProfile.objects.locked(experts_involved(question) | {expert.pk})
     _check_addressable(asker, expert, question.category)
     question.expert = expert
     question.status = QuestionStatus.AWAITING

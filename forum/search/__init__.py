@@ -56,7 +56,9 @@ def rebuild_index():
     count = 0
     for question_id in Question.objects.order_by("pk").values_list("pk", flat=True).iterator():
         with transaction.atomic():
-            question = Question.objects.select_for_update().filter(pk=question_id).first()
+            question = (
+                Question.objects.select_for_update(no_key=True).filter(pk=question_id).first()
+            )
             if question is not None:
                 index_thread(question)
                 count += 1

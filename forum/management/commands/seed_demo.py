@@ -151,8 +151,7 @@ class Command(BaseCommand):
             self.big_thread(leaves[0], expert_users, asker_users)
             self.progress("Indexes", 0, 1)
         self.progress("Scorecards", 0, 1)
-        for user_id in ExpertProfile.objects.values_list("user_id", flat=True):
-            scorecard.refresh(user_id)
+        scorecard.refresh_all()
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 # Fresh statistics, and the visibility map that index-only scans need.
