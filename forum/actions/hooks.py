@@ -65,6 +65,7 @@ def thread_changed(question):
 
 
 def recount(question):
+    """Answer count, first answer time, and answered or awaiting, from the visible answers."""
     figures = Answer.objects.filter(question=question, is_hidden=False).aggregate(
         count=Count("id"), first=Min("created_at")
     )

@@ -81,7 +81,7 @@ def _check_addressable(asker, expert, category):
     limit holds however many people ask at once.
     """
     name = expert.display_name
-    profile = ExpertProfile.objects.select_for_update(no_key=True).filter(user=expert).first()
+    profile = next(iter(ExpertProfile.objects.locked([expert.pk])), None)
     require(expert.pk != asker.pk, "You cannot ask yourself a question.")
     covering = profile is not None and (
         ExpertProfile.objects.covering(category).filter(pk=profile.pk).exists()

@@ -86,7 +86,8 @@ def ask(request, handle=None):
                 submission_key=data["submission_key"],
             )
         except Refused as refused:
-            # Say the daily limit filled up meanwhile: the question is kept in the form.
+            # Something changed since the form was checked (the expert's daily limit
+            # filled up, say): the reason goes with the form, and the question stays in it.
             form.add_error("expert" if data["expert"] else None, str(refused))
             return render(request, "forum/ask.html", {"form": form, "expert": expert})
         if created:
