@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 
 from .actions import staff_save_user
 from .models import AuditEntry, User
+from .roles import MODERATORS_GROUP
 
 
 class ReadOnly:
@@ -89,3 +92,20 @@ class AuditEntryAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["target_label", "reason", "actor_name", "subject_name", "actor__handle"]
     date_hierarchy = "created_at"
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """The Moderators group is the moderator role: members join and leave it, audited,
+    through accounts.actions.set_moderator or an account's page; the group stays."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.name == MODERATORS_GROUP:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

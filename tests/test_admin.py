@@ -9,12 +9,14 @@ an audit row, and the pages and search follow them.
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
 from accounts.actions import suspend_user
 from accounts.models import AuditEntry
+from accounts.roles import MODERATORS_GROUP
 from config import pagecache
 from forum.models import Answer, Question
 from tests.factories import (
@@ -179,3 +181,13 @@ def test_content_models_stay_readable_for_staff(staff, answer):
         assert response.status_code == HTTPStatus.OK
         assert "Raise the saddle." in response.text
     assert Question.objects.count() == Answer.objects.count() == 1
+
+
+def test_the_moderators_group_cannot_be_renamed_or_deleted(staff):
+    group = Group.objects.get(name=MODERATORS_GROUP)
+
+    rename = staff.post(reverse("admin:auth_group_change", args=[group.pk]), {"name": "Anyone"})
+    delete = staff.post(reverse("admin:auth_group_delete", args=[group.pk]), {"post": "yes"})
+
+    assert rename.status_code == delete.status_code == HTTPStatus.FORBIDDEN
+    assert Group.objects.filter(name=MODERATORS_GROUP).exists()
