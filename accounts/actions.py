@@ -38,6 +38,7 @@ from .models import Channel, Notification, NotificationKind, NotificationPrefere
 from .models.notifications import ALWAYS_ON
 from .notifications import notify
 from .roles import MODERATORS_GROUP, can_suspend
+from .signals import stopped_taking_questions
 
 
 class Refused(PermissionDenied):
@@ -116,6 +117,7 @@ def suspend_user(*, user, moderator, reason, until=None):
         body=f"Reason: {reason} You can still read the site.",
         url=reverse("accounts:account"),
     )
+    stopped_taking_questions.send(sender=__name__, user=user)
     record(
         actor=moderator,
         action=AuditAction.SUSPEND_USER,

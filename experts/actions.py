@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.actions import action, require
 from accounts.audit import AuditAction, record
 from accounts.notifications import NotificationKind, notify
+from accounts.signals import stopped_taking_questions
 from config.pagecache import content_changed
 
 from . import scorecard
@@ -94,8 +95,27 @@ def set_availability(*, user, form) -> ExpertProfile:
     require(can_manage(user, form.instance), "You can only change your own availability.")
     _lock(form.instance)
     profile = _save_form(form)
+    if profile.is_away:
+        stopped_taking_questions.send(sender=__name__, user=user)
     expert_changed(profile)
     return profile
+
+
+@action
+def come_back(*, profile) -> bool:
+    """A vacation whose return date has passed ends (manage.py run_lifecycle).
+
+    Pages already treat the expert as back from that date; this tidies the
+    flag so the expert's own page says so too. Returns whether it changed.
+    """
+    profile = _lock(profile)
+    if profile.accepting_questions or profile.is_away:
+        return False
+    profile.accepting_questions = True
+    profile.away_until = None
+    profile.save(update_fields=["accepting_questions", "away_until"])
+    expert_changed(profile)
+    return True
 
 
 @action
@@ -209,6 +229,7 @@ def suspend(*, profile, moderator, reason) -> ExpertProfile:
     profile = _decide(profile, moderator, allowed_from={ExpertStatus.APPROVED}, verb="suspended")
     profile.status = ExpertStatus.SUSPENDED
     profile.save(update_fields=["status"])
+    stopped_taking_questions.send(sender=__name__, user=profile.user)
     _record(profile, moderator, AuditAction.SUSPEND_EXPERT, reason, after={"status": "suspended"})
     expert_changed(profile)
     return profile

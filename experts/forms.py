@@ -4,6 +4,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from .models import Credential, ExpertProfile
+from .models.profiles import TIME_ZONES
 
 # forum.Category, reached through the relation: experts does not import forum.
 Category = ExpertProfile._meta.get_field("categories").related_model
@@ -80,9 +81,14 @@ CredentialFormSet = inlineformset_factory(
 
 
 class AvailabilityForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=[(zone, zone.replace("_", " ")) for zone in TIME_ZONES],
+        help_text="Your day, for the daily limit, starts at midnight here.",
+    )
+
     class Meta:
         model = ExpertProfile
-        fields = ["accepting_questions", "away_until", "daily_question_limit"]
+        fields = ["accepting_questions", "away_until", "daily_question_limit", "time_zone"]
         widgets = {"away_until": forms.DateInput(attrs={"type": "date"})}
         labels = {"accepting_questions": "Accepting questions", "away_until": "Back on"}
 

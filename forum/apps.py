@@ -6,4 +6,6 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self):
-        from . import actions  # noqa: F401 - registers the forum's actions
+        from . import actions, signals  # noqa: F401 - actions register themselves
+
+        signals.connect()

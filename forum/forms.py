@@ -21,7 +21,33 @@ def markdown_widget(rows=10):
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, category):
         # Indent by depth so the tree reads in a plain <select>.
-        return f"{'\u2003' * category.depth}{category.name}"
+        label = f"{'\u2003' * category.depth}{category.name}"
+        served = getattr(self, "served", None)
+        if served is not None and category.pk not in served:
+            label += " (no experts yet)"
+        return label
+
+
+def categories_with_experts() -> set:
+    """Ids of the categories some approved expert, not away, answers in (or above them)."""
+    paths = set(
+        ExpertProfile.objects.approved()
+        .taking_questions()
+        .values_list("categories__path", flat=True)
+        .distinct()
+    )
+    return {
+        pk
+        for pk, path in Category.objects.values_list("pk", "path")
+        if path in paths or paths.intersection(Category(path=path).ancestor_paths())
+    }
+
+
+def no_experts_message(category) -> str:
+    return (
+        f"No expert answers in {category.name} yet, so nobody would see your question. "
+        "Choose a category marked with experts, or one above it."
+    )
 
 
 class ExpertChoiceField(forms.ModelChoiceField):
@@ -33,10 +59,12 @@ class ExpertChoiceField(forms.ModelChoiceField):
 
 def unavailable_reason(profile) -> str:
     """Why an asker cannot pick this expert now, or '' if they can."""
-    if not profile.accepting_questions:
+    if profile.is_away:
+        if profile.away_until:
+            return f"away until {profile.away_until:%-d %B}"
         return "on vacation"
-    if getattr(profile, "questions_today", 0) >= profile.daily_question_limit:
-        return "daily limit reached"
+    if profile.at_daily_limit:
+        return "not taking more questions today"
     return ""
 
 
@@ -54,13 +82,13 @@ class ExpertSelect(forms.Select):
 def experts_for(category, *, exclude_user_ids=()):
     """Approved experts covering a category who may be picked today, or shown as at their limit.
 
-    Experts on vacation are left out of the choices (see `away_experts`).
+    Experts away on vacation are left out of the choices (see `away_experts`).
     """
     if category is None:
         return ExpertProfile.objects.none()
     return (
         ExpertProfile.objects.covering(category)
-        .filter(accepting_questions=True)
+        .taking_questions()
         .exclude(user_id__in=exclude_user_ids)
         .with_questions_today()
         .select_related("user")
@@ -74,7 +102,7 @@ def away_experts(category):
         return ExpertProfile.objects.none()
     return (
         ExpertProfile.objects.covering(category)
-        .filter(accepting_questions=False)
+        .away()
         .select_related("user")
         .order_by("user__display_name", "pk")
     )
@@ -125,6 +153,7 @@ class AskForm(forms.Form):
                 "path"
             )
             self.fields["expert"].empty_label = None
+        self.fields["category"].served = categories_with_experts()
         category = self._selected_category()
         self.away_experts = away_experts(category) if expert is None else []
         # Nobody asks themself: an expert asking sees the other experts only.
@@ -146,8 +175,8 @@ class AskForm(forms.Form):
         profile = self.cleaned_data.get("expert")
         if profile is not None and unavailable_reason(profile):
             raise forms.ValidationError(
-                f"{profile.user.display_name} is not taking questions right now "
-                f"({unavailable_reason(profile)}). Pick another expert or leave it open."
+                f"{profile.user.display_name} is {unavailable_reason(profile)}. "
+                "Pick another expert, or leave the question open to the category."
             )
         return profile
 
@@ -155,7 +184,12 @@ class AskForm(forms.Form):
         cleaned = super().clean()
         missing = cleaned.get("expert") is None and "expert" not in self.errors
         if self.fixed_expert is not None and missing:
+            # The only way the expert is missing here: the category is not theirs.
             self.add_error("expert", "Choose a category this expert answers in.")
+        category = cleaned.get("category")
+        open_question = missing and self.fixed_expert is None and category is not None
+        if open_question and category.pk not in self.fields["category"].served:
+            self.add_error("category", no_experts_message(category))
         if cleaned.get("visibility") == Visibility.PRIVATE and not cleaned.get("expert"):
             self.add_error(
                 "visibility",
@@ -204,29 +238,73 @@ class DeclineForm(forms.Form):
         return cleaned
 
 
-class ReaddressForm(forms.Form):
+class RerouteForm(forms.Form):
+    """Where the asker sends a question next: one expert, or every expert of a category."""
+
+    category = CategoryChoiceField(
+        queryset=Category.objects.order_by("path"),
+        help_text="Keep the category, or move the question to a better one.",
+    )
     expert = ExpertChoiceField(
         queryset=ExpertProfile.objects.none(),
+        required=False,
         widget=ExpertSelect,
-        empty_label="Choose another expert…",
-        label="Another expert",
+        empty_label="Every expert of the category (an open question)",
+        label="Send it to",
         help_text="Your question goes to them unchanged.",
+    )
+    make_public = forms.BooleanField(
+        required=False,
+        label="Make my question public",
+        help_text="An open question is public: every expert of the category, and everyone "
+        "else, can read it. Leave this unticked to keep it private and pick one expert.",
     )
 
     def __init__(self, *args, question, **kwargs):
         super().__init__(*args, **kwargs)
+        self.question = question
+        self.fields["category"].served = categories_with_experts()
+        if not self.is_bound:
+            self.initial.setdefault("category", question.category)
+        category = self._selected_category()
         declined = question.declines.values_list("expert_id", flat=True)
         self.fields["expert"].queryset = experts_for(
-            question.category, exclude_user_ids=[question.asker_id, *declined]
+            category, exclude_user_ids=[question.asker_id, *declined]
         )
+        self.away_experts = away_experts(category)
+        if not question.is_private:
+            del self.fields["make_public"]
 
-    def clean_expert(self):
-        profile = self.cleaned_data["expert"]
-        if unavailable_reason(profile):
-            raise forms.ValidationError(
-                f"{profile.user.display_name} is not taking questions right now."
+    def _selected_category(self):
+        value = self.data.get("category") if self.is_bound else self.initial.get("category")
+        if isinstance(value, Category):
+            return value
+        try:
+            return Category.objects.get(pk=int(value))
+        except (TypeError, ValueError, Category.DoesNotExist):
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        category, profile = cleaned.get("category"), cleaned.get("expert")
+        if category is None or "expert" in self.errors:
+            return cleaned
+        if profile is not None:
+            if unavailable_reason(profile):
+                self.add_error(
+                    "expert",
+                    f"{profile.user.display_name} is {unavailable_reason(profile)}: "
+                    "pick another expert or ask the category.",
+                )
+        elif category.pk not in self.fields["category"].served:
+            self.add_error("category", no_experts_message(category))
+        elif self.question.is_private and not cleaned.get("make_public"):
+            self.add_error(
+                "make_public",
+                "A private question goes to one expert: pick one, or tick the box to make it "
+                "public and open to the category.",
             )
-        return profile
+        return cleaned
 
 
 SCORES = [(n, str(n)) for n in range(10, 0, -1)]

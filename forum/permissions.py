@@ -7,6 +7,7 @@ Each answers yes or no and never raises.
 
 from accounts.roles import can_post, is_moderator, why_cannot_post
 
+from . import lifecycle
 from .models import QuestionStatus
 
 
@@ -35,10 +36,8 @@ def is_expert_for(user, category) -> bool:
 
 
 def is_open(question) -> bool:
-    """New answers and follow-ups are taken: not locked by a moderator, not closed."""
-    return (
-        not question.locked and not question.is_hidden and question.status != QuestionStatus.CLOSED
-    )
+    """The thread takes steps from its members: neither locked nor hidden by a moderator."""
+    return not question.locked and not question.is_hidden
 
 
 def has_answered(user, question) -> bool:
@@ -64,7 +63,7 @@ def can_answer(user, question) -> bool:
     """An expert answers a question addressed to them, or an open one in their categories."""
     if not can_post(user) or not is_open(question) or user.pk == question.asker_id:
         return False
-    if question.status == QuestionStatus.DECLINED:
+    if not lifecycle.allows(question, "answer"):
         return False
     if question.expert_id is not None:
         allowed = question.expert_id == user.pk and is_expert(user)
@@ -74,49 +73,73 @@ def can_answer(user, question) -> bool:
 
 
 def can_decline(user, question) -> bool:
-    """Only the addressed expert, before answering, while the question waits."""
+    """Only the addressed expert, before answering, while the question waits for them."""
     return (
         can_post(user)
         and is_expert(user)
         and question.expert_id == user.pk
         and question.asker_id != user.pk
-        and question.status == QuestionStatus.AWAITING
+        and lifecycle.allows(question, "decline")
         and is_open(question)
         and not has_answered(user, question)
     )
 
 
-def can_readdress(user, question) -> bool:
-    """After a decline, the asker may send the same question to another expert."""
+def can_reroute(user, question) -> bool:
+    """The asker sends a declined, returned or still open question to someone else."""
     return (
         can_post(user)
         and user.pk == question.asker_id
-        and question.status == QuestionStatus.DECLINED
-        and not question.locked
-        and not question.is_hidden
+        and lifecycle.allows(question, "reroute")
+        and is_open(question)
     )
 
 
-def can_close(user, question) -> bool:
+def can_resolve(user, question) -> bool:
     """The asker marks an answered thread resolved."""
     return (
         can_post(user)
         and user.pk == question.asker_id
-        and question.status == QuestionStatus.ANSWERED
-        and not question.locked
-        and not question.is_hidden
+        and lifecycle.allows(question, "resolve")
+        and is_open(question)
     )
 
 
-def can_follow_up(user, answer, question=None) -> bool:
-    """The asker and the answer's expert talk under that answer, while the thread is open."""
-    question = question or answer.question
+def can_reopen(user, question) -> bool:
+    """The asker reopens a resolved thread to follow up again."""
     return (
+        can_post(user)
+        and user.pk == question.asker_id
+        and lifecycle.allows(question, "reopen")
+        and is_open(question)
+    )
+
+
+def awaits_reply(answer, question) -> bool:
+    """The last follow-up under the answer is the asker's, shown: the expert owes a reply.
+
+    Uses the answer's prefetched follow-ups when the view loaded them.
+    """
+    follow_ups = [f for f in answer.follow_ups.all() if not f.is_hidden]
+    return bool(follow_ups) and follow_ups[-1].author_id == question.asker_id
+
+
+def can_follow_up(user, answer, question=None) -> bool:
+    """The asker and the answer's expert talk under that answer, while the thread is open.
+
+    Once resolved, the expert may still answer a follow-up the asker left waiting.
+    """
+    question = question or answer.question
+    if not (
         can_post(user)
         and is_open(question)
         and not answer.is_hidden
         and user.pk in (question.asker_id, answer.author_id)
-    )
+    ):
+        return False
+    if question.status == QuestionStatus.RESOLVED:
+        return user.pk == answer.author_id and awaits_reply(answer, question)
+    return True
 
 
 def can_rate(user, answer, question=None) -> bool:
@@ -161,6 +184,6 @@ def why_not(user, question, default) -> str:
         return "The moderators hid this question: it takes no new posts."
     if question.locked:
         return "A moderator locked this thread: it takes no new posts."
-    if question.status == QuestionStatus.CLOSED:
-        return "The asker marked this thread resolved: it takes no new posts."
+    if question.status == QuestionStatus.RESOLVED:
+        return "The asker marked this thread resolved."
     return default

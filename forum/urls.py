@@ -16,8 +16,9 @@ urlpatterns = [
     # Actions before the slug route, which would otherwise take "answer" for a slug.
     path("q/<int:pk>/answer/", actions.answer, name="answer_question"),
     path("q/<int:pk>/decline/", actions.decline, name="decline"),
-    path("q/<int:pk>/readdress/", actions.readdress, name="readdress"),
-    path("q/<int:pk>/close/", actions.close, name="close"),
+    path("q/<int:pk>/reroute/", actions.reroute, name="reroute"),
+    path("q/<int:pk>/resolve/", actions.resolve, name="resolve"),
+    path("q/<int:pk>/reopen/", actions.reopen, name="reopen"),
     path("q/<int:pk>/<slug:slug>/", threads.question_detail, name="question"),
     path("a/<int:pk>/", threads.answer_redirect, name="answer"),
     path("a/<int:pk>/follow-up/", actions.follow_up, name="follow_up"),

@@ -21,8 +21,10 @@ def threads(count, category, *, asker, expert=None, title="Knee question", **que
     ids = []
     with search.backend().bulk_load():
         for n in range(count):
+            waiting = "addressed" if question_fields.get("expert_id") else "open"
             fields = {
-                "status": "answered" if expert else "awaiting",
+                "status": "answered" if expert else waiting,
+                "addressed_at": now - timedelta(minutes=n + 1),
                 "answer_count": 1 if expert else 0,
                 "answered_at": now if expert else None,
                 **question_fields,

@@ -102,6 +102,11 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     asker = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"How do I fix problem number {n}?")
     body = "It started last week.\n\nWhat should I do?"
+    expert = None
+    # Where forum.actions.ask_question starts a question: waiting for its expert, or open.
+    status = factory.LazyAttribute(lambda q: "addressed" if q.expert else "open")
+    created_at = factory.LazyFunction(timezone.now)
+    addressed_at = factory.SelfAttribute("created_at")
 
     @factory.post_generation
     def indexed(self, create, extracted, **kwargs):

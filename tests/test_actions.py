@@ -10,10 +10,12 @@ page-cache generation. A write path that forgets its hook, or refreshes
 another thread's or expert's figures than the ones it touched, fails here.
 """
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import actions as account_actions
 from accounts.actions import REGISTRY
@@ -190,9 +192,11 @@ def _(w):
     )
 
 
-@scenario("forum.readdress_question")
+@scenario("forum.reroute_question")
 def _(w):
-    return lambda: actions.readdress_question(question=w.declined, asker=w.asker, expert=w.jeremy)
+    return lambda: actions.reroute_question(
+        question=w.declined, asker=w.asker, category=w.massage, expert=w.jeremy
+    )
 
 
 @scenario("forum.post_follow_up")
@@ -200,9 +204,37 @@ def _(w):
     return lambda: actions.post_follow_up(answer=w.answer, author=w.jeremy, body="Two weeks.")
 
 
-@scenario("forum.close_question")
+@scenario("forum.resolve_question")
 def _(w):
-    return lambda: actions.close_question(question=w.answered, asker=w.asker)
+    return lambda: actions.resolve_question(question=w.answered, asker=w.asker, confirmed=True)
+
+
+@scenario("forum.reopen_question")
+def _(w):
+    actions.resolve_question(question=w.answered, asker=w.asker, confirmed=True)
+    return lambda: actions.reopen_question(question=w.answered, asker=w.asker)
+
+
+@scenario("forum.expire_question")
+def _(w):
+    Question.objects.filter(pk=w.awaiting.pk).update(
+        addressed_at=timezone.now() - timedelta(days=30)
+    )
+    return lambda: actions.expire_question(question=w.awaiting)
+
+
+@scenario("forum.return_to_asker")
+def _(w):
+    ExpertProfile.objects.filter(user=w.jeremy).update(accepting_questions=False)
+    return lambda: actions.return_to_asker(question=w.awaiting)
+
+
+@scenario("experts.come_back")
+def _(w):
+    ExpertProfile.objects.filter(user=w.erin).update(
+        accepting_questions=False, away_until=timezone.localdate() - timedelta(days=1)
+    )
+    return lambda: expert_actions.come_back(profile=w.erin.expert_profile)
 
 
 @scenario("forum.rate_answer")
@@ -314,7 +346,9 @@ def _(w):
 @scenario("experts.set_availability")
 def _(w):
     profile = w.jeremy.expert_profile
-    form = valid(AvailabilityForm({"daily_question_limit": 2}, instance=profile))
+    form = valid(
+        AvailabilityForm({"daily_question_limit": 2, "time_zone": "Asia/Tokyo"}, instance=profile)
+    )
     return lambda: expert_actions.set_availability(user=w.jeremy, form=form)
 
 
@@ -417,8 +451,9 @@ def full_rebuild():
 # What the issue lists as writes that must go through the layer.
 EXPECTED = {
     "forum.ask_question", "forum.post_answer", "forum.decline_question",
-    "forum.readdress_question", "forum.post_follow_up", "forum.rate_answer",
-    "forum.close_question", "forum.edit_answer", "forum.flag", "forum.hide", "forum.restore",
+    "forum.reroute_question", "forum.post_follow_up", "forum.rate_answer",
+    "forum.resolve_question", "forum.reopen_question", "forum.expire_question",
+    "forum.return_to_asker", "forum.edit_answer", "forum.flag", "forum.hide", "forum.restore",
     "forum.dismiss_flags", "forum.set_featured", "forum.set_locked", "forum.edit_question",
     "forum.moderator_edit_answer", "forum.roll_back", "accounts.suspend_user",
     "accounts.lift_suspension", "experts.submit_application", "experts.approve",
@@ -470,7 +505,7 @@ def test_a_denied_action_writes_nothing(w):
     with pytest.raises(account_actions.Refused):
         actions.hide(item=w.answer, moderator=w.member, reason="Not a moderator")
     with pytest.raises(account_actions.NotFound):
-        actions.close_question(question=w.private, asker=w.member)
+        actions.resolve_question(question=w.private, asker=w.member)
 
     assert derived_state() == before
     assert pagecache.generation() == generation

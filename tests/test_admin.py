@@ -63,7 +63,7 @@ def test_a_question_cannot_be_made_private_or_hidden_in_the_admin(staff, answer)
             "title": "Changed",
             "visibility": "private",
             "is_hidden": "on",
-            "status": "closed",
+            "status": "resolved",
             "expert": UserFactory().pk,
         },
     )

@@ -309,7 +309,8 @@ def test_concurrent_edits_from_one_version_save_once_and_show_the_others_a_confl
 def test_concurrent_asks_never_exceed_the_experts_daily_limit():
     """Ten members ask one expert with one question left today: one question is made.
 
-    The other nine get the form back with their text and a message about the daily limit.
+    The other nine get the form back with their text and a message about the daily limit
+    ("... has reached today's limit of questions").
     """
     category = CategoryFactory()
     profile = ExpertProfileFactory(categories=[category], daily_question_limit=3)
@@ -346,7 +347,7 @@ def test_concurrent_asks_never_exceed_the_experts_daily_limit():
         if outcome.status == HTTPStatus.OK:
             assert f"Question number {n} about my sore knee" in outcome.response.text
             errors = error_messages(outcome.response.text)
-            assert any("daily limit" in error for error in errors), errors
+            assert any("limit of questions" in error for error in errors), errors
 
 
 # -- One rating, however many times it is sent -------------------------------------------------

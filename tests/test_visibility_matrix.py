@@ -34,7 +34,7 @@ The surfaces: the thread page and the short URLs /q/<pk>/ and /a/<pk>/; home
 (with its category counts), the category pages, All Answers, similar
 questions; the experts directory, the profiles and the category's experts
 (answer counts, public answers, thank-you notes); search; the moderation
-history; the inbox's two tabs, my questions, the notifications page and its
+history; the inbox's three tabs, my questions, the notifications page and its
 unread count; the e-mails, and the daily digest. Three tests:
 
 - test_every_role_sees_what_the_rules_allow: every surface but the digest;
@@ -84,7 +84,7 @@ from forum.actions import (
     post_answer,
     post_follow_up,
     rate_answer,
-    readdress_question,
+    reroute_question,
     set_featured,
 )
 from tests.factories import (
@@ -266,17 +266,24 @@ def search_finds(role, state, post) -> bool:
 
 
 def inbox_lists(role, state, tab) -> bool:
-    """Addressed: addressed to this expert and awaiting an answer. Open: unaddressed in
-    their category, not answered by them. Neither shows a hidden question.
+    """Addressed: waiting for this expert by name. Open: unaddressed in their category, with
+    no answer shown, not answered by them. Replies: the asker's follow-up under their shown
+    answer. None shows a hidden question.
 
-    "Awaiting" counts visible answers only (forum.actions.hooks._recount): a question
-    whose one answer was hidden waits again.
+    A question whose only answer was hidden goes back to its asker when it was addressed,
+    or to its category when it was open (forum.lifecycle: the "answer_hidden" step).
     """
     if role not in EXPERTS or state.question_hidden:
         return False
+    shown_answer = state.answered and not state.answer_hidden
     if tab == "addressed":
-        return role == state.addressed and (not state.answered or state.answer_hidden)
-    return state.addressed is None and role != state.answerer
+        return role == state.addressed and not state.answered
+    if tab == "open":
+        return state.addressed is None and not shown_answer and role != state.answerer
+    return role == state.answerer and shown_answer and not state.follow_up_hidden
+
+
+INBOX_TABS = ("addressed", "open", "replies")
 
 
 @dataclass(frozen=True)
@@ -297,6 +304,7 @@ class Note:
             "follow_up": {TITLE, FOLLOW},
             "rating": {TITLE, THANKS},
             "account": set(),  # "Your answer was hidden by the moderators"
+            "returned": {TITLE},  # "Your question … needs another expert"
         }[self.kind]
 
 
@@ -317,6 +325,9 @@ def expected_notes(state):
     hidden = set(state.hidden) | ({"answer"} if state.flagged_answer else set())
     for post in sorted(hidden):
         notes.append(Note(state.author(post), "account", post))
+    if state.answered and state.addressed and state.answer_hidden and not state.question_hidden:
+        # Its only answer hidden, an addressed question goes back to the asker, who is told.
+        notes.append(Note("asker", "returned", "question"))
     return notes
 
 
@@ -365,7 +376,12 @@ def build_world(state, *, digest=False):
     )
     if state.readdressed:
         decline_question(question=question, expert=people["expert"], reason="not_my_area")
-        readdress_question(question=question, asker=asker, expert=people[state.addressed])
+        reroute_question(
+            question=question,
+            asker=asker,
+            category=question.category,
+            expert=people[state.addressed],
+        )
     answer = follow_up = None
     if state.answered:
         answer, _ = post_answer(question=question, author=people[state.answerer], body=ANSWER_BODY)
@@ -662,7 +678,7 @@ class Matrix:
         state = self.world.state
         sight = expected(role, state)
         counts = {}
-        for tab in ("addressed", "open"):
+        for tab in INBOX_TABS:
             surface = f"inbox {tab}"
             response = client.get(reverse("forum:inbox"), {"tab": tab})
             self.status(role, surface, response, HTTPStatus.OK)
@@ -670,9 +686,9 @@ class Matrix:
             shown = {TITLE} if lists else set()
             self.markers(role, surface, page_text(response), shown=shown, allowed=sight.markers())
             if role in EXPERTS:
-                counts[tab] = response.context[f"{tab}_count"]
+                counts[tab] = response.context["counts"][tab]
         if role in EXPERTS:
-            wanted = {tab: int(inbox_lists(role, state, tab)) for tab in ("addressed", "open")}
+            wanted = {tab: int(inbox_lists(role, state, tab)) for tab in INBOX_TABS}
             self.equal(role, "inbox", "the tab counts", counts, wanted)
 
     def my_questions(self, role, client):

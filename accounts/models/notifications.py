@@ -9,8 +9,10 @@ class NotificationKind(models.TextChoices):
     OPEN_QUESTION = "open_question", "An open question in my categories"
     ANSWER = "answer", "An answer to my question"
     DECLINE = "decline", "An expert declined my question"
+    RETURNED = "returned", "A question of mine needs another expert"
     FOLLOW_UP = "follow_up", "A follow-up in my conversations"
     RATING = "rating", "A rating or thank-you note for my answer"
+    THREAD_UPDATE = "thread_update", "A thread I take part in was resolved, reopened or locked"
     EXPERT_DECISION = "expert_decision", "A decision about my expert application"
     CREDENTIAL_VERIFIED = "credential_verified", "One of my credentials was verified"
     ACCOUNT = "account", "A suspension of my account, or one of my posts hidden"
@@ -47,6 +49,9 @@ class Notification(models.Model):
     thread_id = models.PositiveBigIntegerField(null=True, blank=True)
     redacted = models.BooleanField(
         default=False, help_text="The recipient may no longer see what it is about."
+    )
+    redacted_note = models.CharField(
+        max_length=200, blank=True, help_text="What happened, in words for the recipient."
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

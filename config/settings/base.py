@@ -257,6 +257,9 @@ ASK_RATE = env.str("ASK_RATE", default="10/h")
 ASK_RATE_NEW_ACCOUNT = env.str("ASK_RATE_NEW_ACCOUNT", default="3/h")
 NEW_ACCOUNT_DAYS = env.int("NEW_ACCOUNT_DAYS", default=7)
 FLAGS_TO_AUTO_HIDE = env.int("FLAGS_TO_AUTO_HIDE", default=3)
+# Days an addressed expert has to answer before the question goes back to its asker
+# (manage.py run_lifecycle, from cron).
+QUESTION_EXPIRY_DAYS = env.int("QUESTION_EXPIRY_DAYS", default=7)
 FLAG_RATE = env.str("FLAG_RATE", default="20/h")
 
 # Background tasks (e-mail): Django's tasks API. Development runs them at once;

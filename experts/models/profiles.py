@@ -1,6 +1,8 @@
+import zoneinfo
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,9 +24,24 @@ class ExpertStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
 
 
-def start_of_today():
-    """Midnight, local time: experts' daily question limits count from it."""
-    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+# The zones an expert may pick for their day (the daily question limit resets at midnight).
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+def start_of_today(zone="UTC"):
+    """Midnight today in `zone`: an expert's daily question limit counts from it."""
+    now = timezone.now().astimezone(zoneinfo.ZoneInfo(zone))
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _taking_questions_q(prefix=""):
+    """Not away: accepting questions, or back since their return date passed.
+
+    A vacation ends by itself on its return date, whether or not the
+    periodic job (manage.py run_lifecycle) has tidied the flag yet.
+    """
+    today = timezone.localdate()
+    return Q(**{f"{prefix}accepting_questions": True}) | Q(**{f"{prefix}away_until__lt": today})
 
 
 def _approved_q():
@@ -62,19 +79,40 @@ class ExpertProfileQuerySet(models.QuerySet):
         covering = ExpertProfile.objects.filter(categories__path__in=paths).values("pk")
         return self.approved().filter(pk__in=covering)
 
+    def taking_questions(self):
+        """Not away on vacation (their return date, if any, not yet passed)."""
+        return self.filter(_taking_questions_q())
+
+    def away(self):
+        return self.exclude(_taking_questions_q())
+
+    def away_over(self):
+        """Marked away, with a return date already past: back, for every page."""
+        return self.filter(accepting_questions=False, away_until__lt=timezone.localdate())
+
     def with_questions_today(self):
-        """Annotate `questions_today`: questions addressed to the expert since midnight."""
+        """Annotate `questions_today`: questions addressed to each expert since their midnight.
+
+        Each expert's day starts at midnight in their own time zone: one CASE
+        over the zones experts use gives every row its own midnight.
+        """
+        zones = sorted(set(ExpertProfile.objects.values_list("time_zone", flat=True)) or {"UTC"})
+        midnight = Case(
+            *[When(time_zone=zone, then=Value(start_of_today(zone))) for zone in zones],
+            default=Value(start_of_today()),
+            output_field=DateTimeField(),
+        )
         return self.annotate(
             questions_today=Count(
                 "user__addressed_questions",
-                filter=Q(user__addressed_questions__created_at__gte=start_of_today()),
+                filter=Q(user__addressed_questions__addressed_at__gte=midnight),
             )
         )
 
     def available(self):
-        """Experts an asker may pick now: accepting questions and under their daily limit."""
+        """Experts an asker may pick now: taking questions and under their daily limit."""
         return (
-            self.filter(accepting_questions=True)
+            self.taking_questions()
             .with_questions_today()
             .filter(questions_today__lt=F("daily_question_limit"))
         )
@@ -135,6 +173,12 @@ class ExpertProfile(models.Model):
     daily_question_limit = models.PositiveSmallIntegerField(
         default=5, help_text="Most questions addressed to you per day."
     )
+    # Checked against the machine's time zone database by the form (experts.forms).
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="Your day, for the daily limit, starts at midnight here.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
 
@@ -179,5 +223,29 @@ class ExpertProfile(models.Model):
         return self.status == ExpertStatus.APPROVED
 
     @property
+    def is_away(self):
+        """On vacation: not accepting, and their return date (if any) not yet passed."""
+        if self.accepting_questions:
+            return False
+        return self.away_until is None or self.away_until >= timezone.localdate()
+
+    def count_questions_today(self) -> int:
+        """Questions addressed to the expert since midnight in their time zone.
+
+        Lists load it for many experts at once with `with_questions_today()`.
+        """
+        return self.user.addressed_questions.filter(
+            addressed_at__gte=start_of_today(self.time_zone)
+        ).count()
+
+    @property
+    def at_daily_limit(self):
+        today = getattr(self, "questions_today", None)
+        if today is None:
+            today = self.count_questions_today()
+        return today >= self.daily_question_limit
+
+    @property
     def is_available(self):
-        return self.is_approved and self.accepting_questions
+        """Approved and not away (the daily limit aside)."""
+        return self.is_approved and not self.is_away

@@ -25,6 +25,7 @@ def directory(request):
     experts = (
         ExpertProfile.objects.approved()
         .ordered_by(order)
+        .with_questions_today()
         .select_related("user")
         .prefetch_related("categories")
     )

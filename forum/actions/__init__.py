@@ -6,6 +6,7 @@ writes those models.
 
 from .categories import save_category
 from .hooks import lock_question, thread_changed
+from .maintenance import refresh_thread, rerender_thread
 from .moderation import (
     dismiss_flags,
     edit_question,
@@ -18,28 +19,28 @@ from .moderation import (
     set_featured,
     set_locked,
 )
+from .routing import ask_question, expire_question, reroute_question, return_to_asker
 from .threads import (
     AlreadyAnswered,
-    ask_question,
-    close_question,
+    ResolveWithPendingReply,
     decline_question,
     edit_answer,
     post_answer,
     post_follow_up,
     rate_answer,
-    readdress_question,
-    refresh_thread,
-    rerender_thread,
+    reopen_question,
+    resolve_question,
 )
 
 __all__ = [
     "AlreadyAnswered",
+    "ResolveWithPendingReply",
     "ask_question",
-    "close_question",
     "decline_question",
     "dismiss_flags",
     "edit_answer",
     "edit_question",
+    "expire_question",
     "flag",
     "flag_target_field",
     "hide",
@@ -48,10 +49,13 @@ __all__ = [
     "post_answer",
     "post_follow_up",
     "rate_answer",
-    "readdress_question",
     "refresh_thread",
+    "reopen_question",
     "rerender_thread",
+    "reroute_question",
+    "resolve_question",
     "restore",
+    "return_to_asker",
     "roll_back",
     "save_category",
     "set_featured",

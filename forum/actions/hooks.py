@@ -14,8 +14,9 @@ from accounts.roles import with_roles
 from config.pagecache import content_changed
 from experts import scorecard
 
-from .. import search
+from .. import lifecycle, search
 from ..models import Answer, Decline, FollowUp, Question, QuestionStatus
+from . import notices
 
 
 def lock_question(pk, *, visible_to=None) -> Question:
@@ -39,6 +40,21 @@ def lock_question(pk, *, visible_to=None) -> Question:
     return question
 
 
+def lock_answer(question, pk, user) -> Answer:
+    """An answer of a locked thread that `user` may see, locked in turn; else NotFound."""
+    answer = (
+        Answer.objects.visible_to(user)
+        .select_for_update(of=("self",), no_key=True)
+        .select_related("author")
+        .filter(pk=pk, question=question)
+        .first()
+    )
+    if answer is None:
+        raise NotFound
+    answer.question = question
+    return answer
+
+
 def thread_of(item) -> int:
     """The question id of a question, answer or follow-up."""
     if isinstance(item, Question):
@@ -48,36 +64,37 @@ def thread_of(item) -> int:
     return FollowUp.objects.filter(pk=item.pk).values_list("answer__question_id", flat=True)[0]
 
 
-def thread_changed(question):
+def thread_changed(question, *, also=()):
     """The post-write hook of a thread: call it last in every action that wrote to one.
 
     Inside the transaction, with the question row locked, it recounts the
-    visible answers (answer count, first answer time, answered or awaiting),
-    rebuilds the thread's search entries, refreshes the scorecards of every
-    expert involved, and redacts the notifications whose reader may no longer
-    see what they are about. Then the page cache moves on, now and on commit.
+    shown answers (answer count, first answer time) and takes the lifecycle
+    step they lead to (the last answer hidden, or one shown again), rebuilds
+    the thread's search entries, refreshes the scorecards of every expert
+    involved (and of `also`: experts the thread just left), and redacts the
+    notifications whose reader may no longer see what they are about. Then
+    the page cache moves on, now and on commit.
     """
     recount(question)
     search.index_thread(question)
-    scorecard.refresh(*experts_involved(question))
+    scorecard.refresh(*experts_involved(question), *also)
     redact_notifications(question)
     content_changed()
 
 
 def recount(question):
-    """Answer count, first answer time, and answered or awaiting, from the visible answers."""
+    """Answer count and first answer time from the shown answers, and the step they lead to."""
     figures = Answer.objects.filter(question=question, is_hidden=False).aggregate(
         count=Count("id"), first=Min("created_at")
     )
-    status = question.status
-    if status in (QuestionStatus.AWAITING, QuestionStatus.ANSWERED):
-        status = QuestionStatus.ANSWERED if figures["count"] else QuestionStatus.AWAITING
     question.answer_count = figures["count"]
     question.answered_at = figures["first"]
-    question.status = status
     Question.objects.filter(pk=question.pk).update(
-        answer_count=question.answer_count, answered_at=question.answered_at, status=status
+        answer_count=question.answer_count, answered_at=question.answered_at
     )
+    step = lifecycle.settle(question, figures["count"])
+    if step == "answer_hidden" and question.status == QuestionStatus.RETURNED:
+        notices.returned(question)
 
 
 def experts_involved(question) -> set:

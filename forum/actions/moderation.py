@@ -26,8 +26,9 @@ from ..models import (
     Question,
     QuestionRevision,
 )
-from .hooks import lock_question, thread_changed, thread_of
-from .threads import lock_answer, replace_answer_text
+from . import notices
+from .hooks import lock_answer, lock_question, thread_changed, thread_of
+from .threads import replace_answer_text
 
 NOT_YOURS = "Moderators act on other people's posts, not on their own."
 
@@ -112,19 +113,12 @@ def hide(*, item, moderator, reason):
     return item
 
 
-@action
-def restore(*, item, moderator, reason=""):
-    """Bring hidden content back; open flags on it are dismissed by the review."""
-    _check(moderator, item)
-    question, item = _lock(item)
-    if not item.is_hidden:
-        return item
+def _unhide(item, moderator, reason):
     item.is_hidden = False
     item.hidden_reason = ""
     item.hidden_at = None
     item.hidden_by = None
     item.save(update_fields=["is_hidden", "hidden_reason", "hidden_at", "hidden_by"])
-    _resolve_flags(item, moderator, FlagStatus.DISMISSED)
     record(
         actor=moderator,
         action=AuditAction.RESTORE,
@@ -134,13 +128,27 @@ def restore(*, item, moderator, reason=""):
         after={"hidden": False},
         subject=author_of(item),
     )
+
+
+@action
+def restore(*, item, moderator, reason=""):
+    """Bring hidden content back; open flags on it are dismissed by the review."""
+    _check(moderator, item)
+    question, item = _lock(item)
+    if not item.is_hidden:
+        return item
+    _unhide(item, moderator, reason)
+    _resolve_flags(item, moderator, FlagStatus.DISMISSED)
     thread_changed(question)
     return item
 
 
 @action
 def dismiss_flags(*, item, moderator, reason=""):
-    """The flags were wrong: resolve them, leaving the post as it is. Returns how many."""
+    """The flags were wrong: resolve them. A post they hid automatically comes back.
+
+    Returns how many flags were dismissed.
+    """
     _check(moderator, item)
     question, item = _lock(item)
     count = _resolve_flags(item, moderator, FlagStatus.DISMISSED)
@@ -152,6 +160,9 @@ def dismiss_flags(*, item, moderator, reason=""):
         after={"dismissed": count},
         subject=author_of(item),
     )
+    if item.is_hidden and item.hidden_by_id is None:
+        # Hidden by the flags alone, until a moderator reviewed them: reviewed now.
+        _unhide(item, moderator, reason or "The flags were dismissed.")
     thread_changed(question)
     return count
 
@@ -187,6 +198,19 @@ def set_locked(*, question, moderator, locked, reason=""):
         return question
     question.locked = locked
     question.save(update_fields=["locked", "updated_at"])
+    # Everyone the thread concerns hears why it stopped, or started again.
+    people = [question.asker, question.expert]
+    people += [a.author for a in Answer.objects.filter(question=question).select_related("author")]
+    notices.thread_update(
+        question,
+        [person for person in people if person is not None and person.pk != moderator.pk],
+        title=f"The moderators {'locked' if locked else 'unlocked'} “{question.title}”",
+        body=(
+            f"{reason + ' ' if reason else ''}No new answers or follow-ups until it is unlocked."
+            if locked
+            else "Answers and follow-ups are open again."
+        ),
+    )
     record(
         actor=moderator,
         action=AuditAction.LOCK if locked else AuditAction.UNLOCK,

@@ -1,29 +1,20 @@
-"""The question lifecycle: asking, answering, declining, re-addressing, following up,
-closing, rating, and editing an answer. Each is one action (see accounts.actions)."""
+"""Writes on a thread once asked: answering, editing an answer, declining, following up,
+resolving and reopening, rating. Each is one action (see accounts.actions); asking and
+re-routing are in forum.actions.routing."""
 
 from typing import Literal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.html import strip_tags
 
-from accounts.actions import Conflict, NotFound, Refused, action, require
-from accounts.notifications import NotificationKind, notify
-from accounts.roles import can_post, why_cannot_post
-from experts.models import ExpertProfile, Rating, start_of_today
+from accounts.actions import Conflict, Refused, action, require
+from accounts.notifications import NotificationKind
+from experts.models import Rating
 
-from .. import permissions
-from ..markdown import render_markdown
-from ..models import (
-    Answer,
-    AnswerRevision,
-    Decline,
-    FollowUp,
-    Question,
-    QuestionStatus,
-    Visibility,
-)
-from .hooks import experts_involved, lock_question, thread_changed
+from .. import lifecycle, permissions
+from ..models import Answer, AnswerRevision, Decline, FollowUp, Question, QuestionStatus
+from . import notices
+from .hooks import lock_answer, lock_question, thread_changed
 
 
 class AlreadyAnswered(Refused):
@@ -56,120 +47,6 @@ def _save_once(post, **owner):
     return post, True
 
 
-def excerpt(post, length=300):
-    text = " ".join(strip_tags(post.body_html).split())
-    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _tell(recipient, kind, question, *, title, about, body=""):
-    """A notification about a post of this thread, redacted by the hook when it may not be seen."""
-    notify(
-        recipient,
-        kind,
-        title=title,
-        body=body,
-        url=about.get_absolute_url(),
-        about=about,
-        thread_id=question.pk,
-    )
-
-
-def _check_addressable(asker, expert, category):
-    """The expert may be asked in this category today; their profile stays locked till commit.
-
-    The lock makes concurrent asks count one after the other, so the daily
-    limit holds however many people ask at once.
-    """
-    name = expert.display_name
-    profile = next(iter(ExpertProfile.objects.locked([expert.pk])), None)
-    require(expert.pk != asker.pk, "You cannot ask yourself a question.")
-    covering = profile is not None and (
-        ExpertProfile.objects.covering(category).filter(pk=profile.pk).exists()
-    )
-    require(covering, f"{name} does not answer questions in {category.name}.")
-    require(profile.accepting_questions, f"{name} is not taking questions right now (on vacation).")
-    today = Question.objects.filter(expert=expert, created_at__gte=start_of_today()).count()
-    require(
-        today < profile.daily_question_limit,
-        f"{name} has reached their daily limit of questions. "
-        "Pick another expert, or leave the question open to the category.",
-    )
-
-
-def notify_addressed(question):
-    _tell(
-        question.expert,
-        NotificationKind.QUESTION_ADDRESSED,
-        question,
-        title=f"{question.asker.display_name} asked you: {question.title}",
-        body=excerpt(question),
-        about=question,
-    )
-
-
-def notify_open_question(question):
-    """Experts who asked to hear about open questions in this category (or a parent)."""
-    category = question.category
-    paths = [category.path, *category.ancestor_paths()]
-    experts = (
-        ExpertProfile.objects.approved()
-        .filter(alert_categories__path__in=paths)
-        .exclude(user=question.asker)
-        .select_related("user")
-        .distinct()
-    )
-    for profile in experts:
-        _tell(
-            profile.user,
-            NotificationKind.OPEN_QUESTION,
-            question,
-            title=f"Open question in {category.name}: {question.title}",
-            body=excerpt(question),
-            about=question,
-        )
-
-
-@action
-def ask_question(
-    *, asker, category, title, body, visibility, expert=None, submission_key=None
-) -> tuple[Question, bool]:
-    """Ask a question, open to the category's experts or addressed to one.
-
-    Returns (question, created): a second submit of the same form (same key)
-    returns the first question. A private question needs an expert.
-    """
-    if submission_key is not None:
-        existing = Question.objects.filter(asker=asker, submission_key=submission_key).first()
-        if existing is not None:
-            return existing, False
-    require(can_post(asker), why_cannot_post(asker))
-    if expert is not None:
-        _check_addressable(asker, expert, category)
-    else:
-        visibility = Visibility.PUBLIC
-    question, created = _save_once(
-        Question(
-            asker=asker,
-            category=category,
-            expert=expert,
-            title=title,
-            body=body,
-            visibility=visibility,
-            submission_key=submission_key,
-        ),
-        asker=asker,
-    )
-    if not created:
-        return question, False
-    question = lock_question(question.pk)
-    if expert is not None:
-        notify_addressed(question)
-    else:
-        notify_open_question(question)
-    thread_changed(question)
-    return question, True
-
-
 @action
 def post_answer(*, question, author, body) -> tuple[Answer, bool]:
     """Answer a question once. The same text sent again returns the first answer;
@@ -186,32 +63,17 @@ def post_answer(*, question, author, body) -> tuple[Answer, bool]:
     )
     now = timezone.now()
     answer = Answer.objects.create(question=question, author=author, body=body, created_at=now)
-    Question.objects.filter(pk=question.pk).update(last_activity_at=now)
-    _tell(
+    lifecycle.move(question, "answer", QuestionStatus.ANSWERED)
+    notices.tell(
         question.asker,
         NotificationKind.ANSWER,
         question,
         title=f"{author.display_name} answered your question “{question.title}”",
-        body=excerpt(answer),
+        body=notices.excerpt(answer),
         about=answer,
     )
     thread_changed(question)
     return answer, True
-
-
-def lock_answer(question, pk, user) -> Answer:
-    """An answer of a locked thread that `user` may see, locked in turn; else NotFound."""
-    answer = (
-        Answer.objects.visible_to(user)
-        .select_for_update(of=("self",), no_key=True)
-        .select_related("author")
-        .filter(pk=pk, question=question)
-        .first()
-    )
-    if answer is None:
-        raise NotFound
-    answer.question = question
-    return answer
 
 
 def replace_answer_text(answer, editor, body, base_version) -> bool:
@@ -261,11 +123,8 @@ def decline_question(*, question, expert, reason, note="") -> tuple[Decline, boo
         ),
     )
     decline = Decline.objects.create(question=question, expert=expert, reason=reason, note=note)
-    question.status = QuestionStatus.DECLINED
-    Question.objects.filter(pk=question.pk).update(
-        status=question.status, last_activity_at=timezone.now()
-    )
-    _tell(
+    lifecycle.move(question, "decline", QuestionStatus.DECLINED)
+    notices.tell(
         question.asker,
         NotificationKind.DECLINE,
         question,
@@ -275,32 +134,6 @@ def decline_question(*, question, expert, reason, note="") -> tuple[Decline, boo
     )
     thread_changed(question)
     return decline, True
-
-
-@action
-def readdress_question(*, question, asker, expert) -> Question:
-    """Send a declined question, text unchanged, to another expert."""
-    question = lock_question(question.pk, visible_to=asker)
-    require(
-        permissions.can_readdress(asker, question),
-        permissions.why_not(
-            asker, question, "A question goes to another expert once the one asked declines it."
-        ),
-    )
-    require(
-        not Decline.objects.filter(question=question, expert=expert).exists(),
-        f"{expert.display_name} has declined this question already.",
-    )
-    # Every expert the hook will refresh, locked now in the one order, before the check.
-    ExpertProfile.objects.locked(experts_involved(question) | {expert.pk})
-    _check_addressable(asker, expert, question.category)
-    question.expert = expert
-    question.status = QuestionStatus.AWAITING
-    question.last_activity_at = timezone.now()
-    question.save(update_fields=["expert", "status", "last_activity_at", "updated_at"])
-    notify_addressed(question)
-    thread_changed(question)
-    return question
 
 
 @action
@@ -327,31 +160,73 @@ def post_follow_up(*, answer, author, body, submission_key=None) -> tuple[Follow
     Question.objects.filter(pk=question.pk).update(last_activity_at=follow_up.created_at)
     # The other party of this conversation: the expert, or the asker.
     other = answer.author if author.pk == question.asker_id else question.asker
-    _tell(
+    notices.tell(
         other,
         NotificationKind.FOLLOW_UP,
         question,
         title=f"{author.display_name} followed up on “{question.title}”",
-        body=excerpt(follow_up),
+        body=notices.excerpt(follow_up),
         about=follow_up,
     )
     thread_changed(question)
     return follow_up, True
 
 
+class ResolveWithPendingReply(Refused):
+    """Resolving while a follow-up of the asker waits for its reply needs the asker's yes."""
+
+    def __init__(self, experts):
+        names = " and ".join(sorted({expert.display_name for expert in experts}))
+        super().__init__(
+            f"Your follow-up to {names} is still waiting for a reply. Resolve anyway? "
+            f"{names} can still reply to it."
+        )
+        self.experts = experts
+
+
 @action
-def close_question(*, question, asker) -> Question:
-    """The asker marks the thread resolved: no more answers or follow-ups."""
+def resolve_question(*, question, asker, confirmed=False) -> Question:
+    """The asker marks the thread resolved; experts owing a reply may still give it."""
     question = lock_question(question.pk, visible_to=asker)
-    if question.status == QuestionStatus.CLOSED and question.asker_id == asker.pk:
+    if question.status == QuestionStatus.RESOLVED and question.asker_id == asker.pk:
         return question  # A double click.
     require(
-        permissions.can_close(asker, question),
-        permissions.why_not(asker, question, "Only the asker closes an answered thread."),
+        permissions.can_resolve(asker, question),
+        permissions.why_not(asker, question, "Only the asker resolves an answered question."),
     )
-    question.status = QuestionStatus.CLOSED
-    Question.objects.filter(pk=question.pk).update(
-        status=question.status, last_activity_at=timezone.now()
+    answers = list(
+        Answer.objects.filter(question=question, is_hidden=False)
+        .select_related("author")
+        .prefetch_related("follow_ups")
+    )
+    owing = [a.author for a in answers if permissions.awaits_reply(a, question)]
+    if owing and not confirmed:
+        raise ResolveWithPendingReply(owing)
+    lifecycle.move(question, "resolve", QuestionStatus.RESOLVED)
+    for answer in answers:
+        owes = answer.author in owing
+        notices.thread_update(
+            question,
+            [answer.author],
+            title=f"{asker.display_name} marked “{question.title}” resolved",
+            body="You can still reply to their open follow-up." if owes else "",
+        )
+    thread_changed(question)
+    return question
+
+
+@action
+def reopen_question(*, question, asker) -> Question:
+    """The asker opens a resolved thread again, to follow up."""
+    question = lock_question(question.pk, visible_to=asker)
+    require(
+        permissions.can_reopen(asker, question),
+        permissions.why_not(asker, question, "Only the asker reopens a resolved question."),
+    )
+    lifecycle.move(question, "reopen", QuestionStatus.ANSWERED)
+    authors = [a.author for a in Answer.objects.filter(question=question, is_hidden=False)]
+    notices.thread_update(
+        question, authors, title=f"{asker.display_name} reopened “{question.title}”"
     )
     thread_changed(question)
     return question
@@ -386,7 +261,7 @@ def rate_answer(
     for name, value in values.items():
         setattr(rating, name, value)
     rating.save()
-    _tell(
+    notices.tell(
         answer.author,
         NotificationKind.RATING,
         question,
@@ -396,33 +271,3 @@ def rate_answer(
     )
     thread_changed(question)
     return rating, outcome
-
-
-@action
-def refresh_thread(*, question) -> Question:
-    """Run the post-write hook on a thread that was written another way (a fixture,
-    a bulk load, an upgrade that added derived data): manage.py refresh_threads."""
-    question = lock_question(question.pk)
-    thread_changed(question)
-    return question
-
-
-@action
-def rerender_thread(*, question) -> bool:
-    """Render a thread's posts again after the markdown policy changed; returns whether
-    any stored HTML changed (manage.py rerender_markdown)."""
-    question = lock_question(question.pk)
-    posts = [
-        question,
-        *Answer.objects.filter(question=question).only("pk", "body", "body_html"),
-        *FollowUp.objects.filter(answer__question=question).only("pk", "body", "body_html"),
-    ]
-    changed = False
-    for post in posts:
-        html = render_markdown(post.body)
-        if html != post.body_html:
-            type(post).objects.filter(pk=post.pk).update(body_html=html)
-            changed = True
-    if changed:
-        thread_changed(question)
-    return changed

@@ -18,6 +18,7 @@ from .posts import (
     Question,
     QuestionQuerySet,
     QuestionStatus,
+    ReturnReason,
     Visibility,
 )
 from .search import SearchEntry
@@ -40,6 +41,7 @@ __all__ = [
     "QuestionQuerySet",
     "QuestionRevision",
     "QuestionStatus",
+    "ReturnReason",
     "SearchEntry",
     "Visibility",
 ]

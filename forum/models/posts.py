@@ -14,7 +14,9 @@ from .categories import Category
 
 MAX_FOLLOW_UP_LENGTH = 5_000
 # Thread action URLs (/q/<id>/answer/) share the shape of /q/<id>/<slug>/.
-RESERVED_SLUGS = frozenset({"answer", "decline", "readdress", "close"})
+RESERVED_SLUGS = frozenset(
+    {"answer", "decline", "reroute", "resolve", "reopen", "readdress", "close"}
+)
 
 
 class Visibility(models.TextChoices):
@@ -23,10 +25,22 @@ class Visibility(models.TextChoices):
 
 
 class QuestionStatus(models.TextChoices):
-    AWAITING = "awaiting", "Awaiting answer"
+    """Where a question is in its life; forum.lifecycle says how it moves between them."""
+
+    ADDRESSED = "addressed", "Waiting for the expert"
+    OPEN = "open", "Open to the category's experts"
     ANSWERED = "answered", "Answered"
     DECLINED = "declined", "Declined"
-    CLOSED = "closed", "Closed"
+    RETURNED = "returned", "Needs another expert"
+    RESOLVED = "resolved", "Resolved"
+
+
+class ReturnReason(models.TextChoices):
+    """Why a question went back to its asker (status RETURNED)."""
+
+    NO_ANSWER = "no_answer", "The expert did not answer in time"
+    EXPERT_AWAY = "expert_away", "The expert stopped taking questions"
+    ANSWER_HIDDEN = "answer_hidden", "The answer was hidden by the moderators"
 
 
 class Post(models.Model):
@@ -106,7 +120,15 @@ class Question(Post):
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     status = models.CharField(
-        max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.AWAITING
+        max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.OPEN
+    )
+    returned_reason = models.CharField(
+        max_length=20, choices=ReturnReason.choices, blank=True, help_text="With status Returned."
+    )
+    addressed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the current expert, or the category, was asked: expiry counts from it.",
     )
     locked = models.BooleanField(default=False, help_text="No new answers or follow-ups.")
     answer_count = models.PositiveIntegerField(
@@ -161,6 +183,8 @@ class Question(Post):
             ),
             models.Index(fields=["asker", "-created_at"], name="forum_q_by_asker"),
             models.Index(fields=["expert", "status", "-created_at"], name="forum_q_by_expert"),
+            # An expert's questions of the day (the daily limit) and the overdue ones.
+            models.Index(fields=["expert", "addressed_at"], name="forum_q_addressed"),
             models.Index(fields=["category", "status", "-created_at"], name="forum_q_open"),
         ]
 

@@ -1,4 +1,4 @@
-"""Writes on a thread: answer, decline, re-address, close, follow up, rate, edit, flag.
+"""Writes on a thread: answer, decline, re-route, resolve, reopen, follow up, rate, edit, flag.
 
 Each view: the object must be visible to the user (else 404), the named
 permission must allow the action (else 403 with the reason, nothing written),
@@ -25,7 +25,7 @@ from ..forms import (
     DeclineForm,
     FollowUpForm,
     RatingForm,
-    ReaddressForm,
+    RerouteForm,
 )
 from ..forms_moderation import FlagForm
 from ..models import Answer, Flag, FollowUp, Question, QuestionStatus
@@ -100,41 +100,84 @@ def decline(request, pk):
 
 @require_POST
 @posting_required
-def readdress(request, pk):
+def reroute(request, pk):
+    """Send the question to another expert, or to every expert of a category.
+
+    "Show experts for this category" posts here with action=refresh: the thread
+    comes back with the form kept and the experts of the chosen category.
+    """
     question = visible_question(request, pk)
     _check(
-        permissions.can_readdress(request.user, question),
+        permissions.can_reroute(request.user, question),
         request.user,
         question,
-        "A question goes to another expert once the one asked declines it.",
+        "A question goes to someone else once its expert declines it or does not answer.",
     )
-    form = ReaddressForm(request.POST, question=question)
+    if request.POST.get("action") == "refresh":
+        form = RerouteForm(initial=request.POST.dict(), question=question)
+        return render_thread(request, question, reroute_form=form)
+    form = RerouteForm(request.POST, question=question)
     if not form.is_valid():
-        return render_thread(request, question, readdress_form=form)
-    profile = form.cleaned_data["expert"]
+        return render_thread(request, question, reroute_form=form)
+    data = form.cleaned_data
+    profile = data["expert"]
     try:
-        actions.readdress_question(question=question, asker=request.user, expert=profile.user)
+        actions.reroute_question(
+            question=question,
+            asker=request.user,
+            category=data["category"],
+            expert=profile.user if profile else None,
+            make_public=data.get("make_public", False),
+        )
     except Refused as refused:
-        form.add_error("expert", str(refused))
-        return render_thread(request, question, readdress_form=form)
-    messages.success(request, f"Your question was sent to {profile.user.display_name}.")
+        form.add_error(None, str(refused))
+        return render_thread(request, question, reroute_form=form)
+    if profile:
+        messages.success(request, f"Your question was sent to {profile.user.display_name}.")
+    else:
+        messages.success(
+            request, f"Your question is open to every expert of {data['category'].name}."
+        )
     return redirect(question)
 
 
 @require_POST
 @posting_required
-def close(request, pk):
+def resolve(request, pk):
+    """Mark the question resolved; with a follow-up still waiting for a reply, ask first."""
     question = visible_question(request, pk)
-    if question.status == QuestionStatus.CLOSED and question.asker_id == request.user.pk:
+    if question.status == QuestionStatus.RESOLVED and question.asker_id == request.user.pk:
         return redirect(question)  # A double click: already resolved.
     _check(
-        permissions.can_close(request.user, question),
+        permissions.can_resolve(request.user, question),
         request.user,
         question,
-        "Only the asker closes an answered thread.",
+        "Only the asker resolves an answered question.",
     )
-    actions.close_question(question=question, asker=request.user)
-    messages.success(request, "The thread is marked resolved. Thank you!")
+    try:
+        actions.resolve_question(
+            question=question, asker=request.user, confirmed=request.POST.get("confirm") == "1"
+        )
+    except actions.ResolveWithPendingReply as pending:
+        return render(
+            request, "forum/resolve_confirm.html", {"question": question, "notice": str(pending)}
+        )
+    messages.success(request, "The question is marked resolved. Thank you!")
+    return redirect(question)
+
+
+@require_POST
+@posting_required
+def reopen(request, pk):
+    question = visible_question(request, pk)
+    _check(
+        permissions.can_reopen(request.user, question),
+        request.user,
+        question,
+        "Only the asker reopens a resolved question.",
+    )
+    actions.reopen_question(question=question, asker=request.user)
+    messages.success(request, "The question is open again: you can follow up under each answer.")
     return redirect(question)
 
 

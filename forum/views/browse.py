@@ -46,7 +46,12 @@ def category(request, path):
     )
     order = request.GET.get("order")
     order = order if order in EXPERT_ORDERS else DEFAULT_EXPERT_ORDER
-    experts = ExpertProfile.objects.in_category(category).ordered_by(order).select_related("user")
+    experts = (
+        ExpertProfile.objects.in_category(category)
+        .ordered_by(order)
+        .with_questions_today()
+        .select_related("user")
+    )
     return render(
         request,
         "forum/category.html",
@@ -57,6 +62,8 @@ def category(request, path):
             "page_obj": page,
             "featured": featured,
             "experts": experts[:12],
+            # Whether an open question asked here would reach anyone.
+            "served": ExpertProfile.objects.covering(category).taking_questions().exists(),
             "order": order,
             "orders": EXPERT_ORDERS,
         },

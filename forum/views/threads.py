@@ -11,11 +11,11 @@ from django.utils.text import Truncator
 from accounts.roles import can_post, is_moderator
 from config import pagecache
 from config.pagecache import anonymous_cache
-from experts.models import Credential
+from experts.models import Credential, ExpertProfile
 
-from .. import permissions
-from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, ReaddressForm
-from ..models import Answer, FollowUp, Question
+from .. import lifecycle, permissions
+from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, RerouteForm
+from ..models import Answer, FollowUp, Question, QuestionStatus
 
 EXPERT_CARDS = 3
 
@@ -50,7 +50,7 @@ def question_detail(request, pk, slug=None):
 def render_thread(request, question, *, status=200, **bound_forms):
     """Render the thread; `bound_forms` put back a form the user just sent with errors.
 
-    Keys: answer_form, decline_form, readdress_form, and follow_up_form /
+    Keys: answer_form, decline_form, reroute_form, and follow_up_form /
     rating_form together with `for_answer` (the answer's pk).
     """
     user = request.user
@@ -71,7 +71,7 @@ def render_thread(request, question, *, status=200, **bound_forms):
     )
     can_answer = permissions.can_answer(user, question)
     can_decline = permissions.can_decline(user, question)
-    can_readdress = permissions.can_readdress(user, question)
+    can_reroute = permissions.can_reroute(user, question)
     sees_declines = user.is_authenticated and (
         user.pk in (question.asker_id, question.expert_id) or moderates
     )
@@ -93,13 +93,29 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "can_decline": can_decline,
         "decline_form": bound_forms.get("decline_form")
         or (DeclineForm(auto_id="id_decline_%s") if can_decline else None),
-        "can_readdress": can_readdress,
-        "readdress_form": bound_forms.get("readdress_form")
-        or (ReaddressForm(question=question) if can_readdress else None),
-        "can_close": permissions.can_close(user, question),
+        "can_reroute": can_reroute,
+        "reroute_form": bound_forms.get("reroute_form")
+        or (RerouteForm(question=question) if can_reroute else None),
+        "can_resolve": permissions.can_resolve(user, question),
+        "can_reopen": permissions.can_reopen(user, question),
+        # Where the question stands, in words for this reader (forum.lifecycle).
+        "standing": SimpleLazyObject(lambda: standing_for(user, question, answers)),
         "declines": list(question.declines.select_related("expert")) if sees_declines else [],
     }
     return render(request, "forum/question.html", context, status=status)
+
+
+def standing_for(user, question, answers):
+    """The lifecycle's words for this reader; an expert owing the asker a reply is told so."""
+    owes = (
+        question.status == QuestionStatus.RESOLVED
+        and permissions.has_answered(user, question)
+        and any(
+            answer.author_id == user.pk and permissions.awaits_reply(answer, question)
+            for answer in answers
+        )
+    )
+    return lifecycle.describe(question, user, reply_pending=owes)
 
 
 def thread_answers(user, question, moderates, bystander, bound_forms):
@@ -162,7 +178,17 @@ def expert_cards(question, answers):
     experts.sort(key=lambda e: e.pk != question.expert_id)
     shown = experts[:EXPERT_CARDS]
     with_verified_credentials(shown)
+    with_questions_today(shown)
     return {"shown": shown, "more": len(experts) - len(shown)}
+
+
+def with_questions_today(experts):
+    """Each card says whether its expert takes questions today: one query for them all."""
+    profiles = {e.expert_profile.pk: e.expert_profile for e in experts}
+    if profiles:
+        counts = ExpertProfile.objects.filter(pk__in=profiles).with_questions_today()
+        for pk, today in counts.values_list("pk", "questions_today"):
+            profiles[pk].questions_today = today
 
 
 def with_verified_credentials(experts):

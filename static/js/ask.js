@@ -1,28 +1,32 @@
 /*
- * The ask form, enhanced. Without this file the form works as it is: the
- * "Show experts for this category" button posts the form (action=preview)
- * and the page comes back with the experts of the chosen category.
+ * Forms that pick a category and then one of its experts (the ask form, and
+ * "Ask someone else" on a thread: form[data-expert-picker]), enhanced.
+ * Without this file they work as they are: the "Show experts for this
+ * category" button posts the form (its action=preview or refresh) and the
+ * page comes back with the experts of the chosen category.
  *
  * With it, that button is hidden and changing the category refreshes the
  * expert list in place: the same POST is sent in the background and only the
- * <option>s of the expert select are taken from the answer, so nothing typed
- * is lost, focus stays where it is and no "required" errors appear for
- * fields not filled in yet. If that fails for any reason, the button is
- * pressed instead, which is exactly what a visitor without JavaScript does.
+ * <option>s of the expert select, and the note on who is away, are taken
+ * from the answer, so nothing typed is lost, focus stays where it is and no
+ * "required" errors appear for fields not filled in yet. If that fails for
+ * any reason, the button is pressed instead, which is exactly what a visitor
+ * without JavaScript does.
  */
 (function () {
   "use strict";
 
   function init() {
-    var form = document.querySelector("form[data-ask-form]");
+    var form = document.querySelector("form[data-expert-picker]");
     if (!form) {
       return;
     }
     var category = form.elements.namedItem("category");
     var expert = form.elements.namedItem("expert");
     var refresh = form.querySelector("[data-category-refresh]");
-    var button = refresh && refresh.querySelector("button[name='action'][value='preview']");
+    var button = refresh && refresh.querySelector("button[name='action']");
     var status = form.querySelector("[data-expert-status]");
+    var away = form.querySelector("[data-away-experts]");
     if (!category || !expert || !button || typeof window.fetch !== "function") {
       return;
     }
@@ -88,7 +92,7 @@
       }
       pending = typeof AbortController === "function" ? new AbortController() : null;
       var data = new FormData(form);
-      data.set("action", "preview");
+      data.set("action", button.value);
       expert.setAttribute("aria-busy", "true");
 
       // Not form.action: the buttons named "action" shadow that property.
@@ -111,11 +115,16 @@
             return;
           }
           var page = new DOMParser().parseFromString(html, "text/html");
-          var fresh = page.querySelector("form[data-ask-form] select[name='expert']");
+          var fresh = page.querySelector("form[data-expert-picker] select[name='expert']");
           if (!fresh) {
             throw new Error("no expert list in the answer");
           }
           replaceOptions(fresh);
+          var freshAway = page.querySelector("form[data-expert-picker] [data-away-experts]");
+          if (away && freshAway) {
+            away.textContent = freshAway.textContent;
+            away.hidden = freshAway.hidden;
+          }
           expert.removeAttribute("aria-busy");
         })
         .catch(function (error) {

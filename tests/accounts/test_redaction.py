@@ -56,7 +56,9 @@ def test_the_first_expert_loses_a_private_question_sent_to_another(
     actions.decline_question(question=question, expert=first, reason="not_my_area")
     assert "quillotic" in notifications_page(first).text
 
-    actions.readdress_question(question=question, asker=asker, expert=second)
+    actions.reroute_question(
+        question=question, asker=asker, category=question.category, expert=second
+    )
 
     page = notifications_page(first)
     assert "quillotic" not in page.text and "Confidential" not in page.text

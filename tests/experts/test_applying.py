@@ -1,8 +1,10 @@
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from experts.models import CategoryRequest, Credential, ExpertProfile
 from tests.factories import (
@@ -143,28 +145,35 @@ class TestManaging:
         return client
 
     def test_availability_vacation_and_daily_limit(self, expert_client, expert):
+        back = timezone.localdate() + timedelta(days=10)
         response = expert_client.post(
             reverse("experts:manage"),
             {
                 "action": "availability",
                 "accepting_questions": "",
-                "away_until": "2026-12-24",
+                "away_until": back.isoformat(),
                 "daily_question_limit": "1",
+                "time_zone": "America/New_York",
             },
         )
 
         assert response.status_code == HTTPStatus.FOUND
         expert.refresh_from_db()
         assert not expert.accepting_questions
-        assert str(expert.away_until) == "2026-12-24"
-        assert expert.daily_question_limit == 1
-        assert "back 24 December" in Client().get(expert.get_absolute_url()).text
+        assert expert.away_until == back
+        assert (expert.daily_question_limit, expert.time_zone) == (1, "America/New_York")
+        assert f"Away until {back:%-d %B}" in Client().get(expert.get_absolute_url()).text
 
     @pytest.mark.parametrize("limit", ["0", "101", "-1", "x"])
     def test_a_daily_limit_out_of_range_is_refused(self, expert_client, expert, limit):
         response = expert_client.post(
             reverse("experts:manage"),
-            {"action": "availability", "accepting_questions": "on", "daily_question_limit": limit},
+            {
+                "action": "availability",
+                "accepting_questions": "on",
+                "daily_question_limit": limit,
+                "time_zone": "UTC",
+            },
         )
 
         assert response.status_code == HTTPStatus.OK

@@ -204,7 +204,12 @@ def test_a_new_expert_with_a_daily_limit_of_one(moderator_client, massage):
     moderator_client.post(reverse("moderation:approve_expert", args=[profile.pk]))
     applicant.post(
         reverse("experts:manage"),
-        {"action": "availability", "accepting_questions": "on", "daily_question_limit": "1"},
+        {
+            "action": "availability",
+            "accepting_questions": "on",
+            "daily_question_limit": "1",
+            "time_zone": "Europe/Malta",
+        },
     )
 
     asker = Client()
@@ -226,11 +231,16 @@ def test_a_new_expert_with_a_daily_limit_of_one(moderator_client, massage):
     assert ask("My first question today").status_code == HTTPStatus.FOUND
     second = ask("My second question today")
     assert second.status_code == HTTPStatus.OK
-    assert "is not taking questions right now (daily limit reached)" in second.text
+    assert "has reached today's limit of questions" in second.text
 
     applicant.post(
         reverse("experts:manage"),
-        {"action": "availability", "accepting_questions": "", "daily_question_limit": "5"},
+        {
+            "action": "availability",
+            "accepting_questions": "",
+            "daily_question_limit": "5",
+            "time_zone": "Europe/Malta",
+        },
     )
     form = asker.get(reverse("forum:ask") + f"?category={massage.path}")
     labels = [str(label) for _, label in form.context["form"].fields["expert"].choices]

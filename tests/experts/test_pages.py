@@ -94,12 +94,12 @@ def test_an_unknown_expert_is_404(client, db):
 def test_profile_queries_do_not_grow_with_answers(client, profile, django_assert_num_queries):
     """Guards against N+1 queries over credentials, categories and answers."""
     AnswerFactory(author=profile.user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(profile.get_absolute_url())
     for _ in range(25):
         AnswerFactory(author=profile.user)
         CredentialFactory(profile=profile)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(profile.get_absolute_url())
     assert len(response.context["page_obj"]) == 20
 
@@ -110,7 +110,7 @@ def test_the_directory_lists_approved_experts_only(client, profile, django_asser
     for _ in range(5):
         ExpertProfileFactory(categories=[CategoryFactory()])
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("experts:directory"))
 
     assert "Jeremy Lanfranco" in response.text

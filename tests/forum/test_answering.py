@@ -57,8 +57,8 @@ class TestInbox:
         assert "Open to all massage experts" in open_.text
         assert "Another category" not in open_.text
         assert "For someone else" not in open_.text + addressed.text
-        assert addressed.context["addressed_count"] == 1
-        assert addressed.context["open_count"] == 1
+        assert addressed.context["counts"]["addressed"] == 1
+        assert addressed.context["counts"]["open"] == 1
 
     def test_open_questions_already_answered_by_the_expert_leave_the_inbox(
         self, client, massage, jeremy
@@ -82,12 +82,12 @@ class TestInbox:
         """Guards against N+1 queries over askers and categories."""
         login(client, jeremy)
         QuestionFactory(category=massage, expert=jeremy)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             client.get(reverse("forum:inbox"))
         for _ in range(15):
             QuestionFactory(category=massage, expert=jeremy)
             QuestionFactory(category=massage)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             client.get(reverse("forum:inbox"))
 
 
@@ -170,13 +170,16 @@ class TestDeclining:
         page = login(client, question.asker).get(question.get_absolute_url())
         assert "Needs a doctor or another professional in person" in page.text
         assert "See a sports doctor first." in page.text
-        assert "Ask another expert" in page.text
+        assert "Ask someone else" in page.text
         assert "Maria Borg" in page.text
 
-        client.post(reverse("forum:readdress", args=[question.pk]), {"expert": other.pk})
+        client.post(
+            reverse("forum:reroute", args=[question.pk]),
+            {"category": question.category.pk, "expert": other.pk},
+        )
         question.refresh_from_db()
         assert question.expert == other.user
-        assert question.status == "awaiting"
+        assert question.status == "addressed"
         assert question.body == "It hurts."
 
     def test_other_needs_a_note(self, client, jeremy, question):
@@ -192,8 +195,8 @@ class TestDeclining:
             reverse("forum:decline", args=[question.pk]), {"reason": "not_my_area"}
         )
         response = login(client, question.asker).post(
-            reverse("forum:readdress", args=[question.pk]),
-            {"expert": jeremy.expert_profile.pk},
+            reverse("forum:reroute", args=[question.pk]),
+            {"category": question.category.pk, "expert": jeremy.expert_profile.pk},
         )
 
         assert "Select a valid choice" in response.text
@@ -238,9 +241,9 @@ class TestConversation:
     def test_the_asker_marks_the_thread_resolved_and_it_takes_no_more(
         self, client, answer, question
     ):
-        login(client, question.asker).post(reverse("forum:close", args=[question.pk]))
+        login(client, question.asker).post(reverse("forum:resolve", args=[question.pk]))
         question.refresh_from_db()
-        assert question.status == "closed"
+        assert question.status == "resolved"
 
         response = self.follow_up(client, answer, "One more thing")
         assert response.status_code == HTTPStatus.FORBIDDEN

@@ -129,6 +129,7 @@ class TestDoubleSubmits:
     @override_settings(ASK_RATE_NEW_ACCOUNT="1/h")
     def test_a_triple_click_on_ask_is_one_question_and_does_not_use_up_the_rate(self):
         massage = CategoryFactory()
+        ExpertProfileFactory(categories=[massage])
         client = as_user(UserFactory())
         data = {
             "category": massage.pk,
@@ -208,7 +209,7 @@ class TestDailyLimit:
         expert = ExpertProfileFactory(categories=[massage], daily_question_limit=1).user
         QuestionFactory(category=massage, expert=expert)
 
-        with pytest.raises(Refused, match="daily limit"):
+        with pytest.raises(Refused, match="reached today's limit"):
             actions.ask_question(
                 asker=UserFactory(),
                 category=massage,
@@ -225,7 +226,7 @@ class TestDailyLimit:
         away = ExpertProfileFactory(categories=[massage], accepting_questions=False).user
         lawyer = ExpertProfileFactory(categories=[law]).user
 
-        for expert, reason in ((away, "not taking questions"), (lawyer, "does not answer")):
+        for expert, reason in ((away, "is away"), (lawyer, "does not answer")):
             with pytest.raises(Refused, match=reason):
                 actions.ask_question(
                     asker=UserFactory(),

@@ -60,7 +60,7 @@ def test_a_new_member_asks_jeremy_privately_and_they_finish_the_conversation():
     assert question.is_private and question.expert == jeremy
     my_questions = asker.get(reverse("forum:my_questions")).text
     assert "Shin splints after a marathon" in my_questions
-    assert "Awaiting answer" in my_questions
+    assert f"Waiting for {jeremy.display_name}" in my_questions
 
     # Jeremy signs in, finds it in his inbox and answers.
     expert = Client()

@@ -21,7 +21,7 @@ The thread states (the question is addressed to the expert):
     public   a public thread
     private  a private thread: seen only by the asker, the expert and moderators
     locked   a public thread a moderator locked
-    closed   a public thread the asker marked resolved
+    resolved a public thread the asker marked resolved
 """
 
 import uuid
@@ -60,7 +60,7 @@ ACTORS = [
     "suspended",
     "moderator",
 ]
-STATES = ["public", "private", "locked", "closed"]
+STATES = ["public", "private", "locked", "resolved"]
 
 NEW_TEXT = "A new text written for this test, long enough for every form."
 ASK_TITLE = "Knee pain after a long run"
@@ -119,8 +119,8 @@ def make_thread(cast, *, stage, state):
     elif stage == "declined":
         Decline.objects.create(question=question, expert=cast.expert, reason="not_my_area")
         question.status = "declined"
-    if state == "closed":
-        question.status = "closed"
+    if state == "resolved":
+        question.status = "resolved"
     question.save()
     return question, answer
 
@@ -146,12 +146,12 @@ def _declined(cast, actor, question, answer):
     return declined and question.status == "declined"
 
 
-def _readdressed(cast, actor, question, answer):
-    return question.expert == cast.colleague and question.status == "awaiting"
+def _rerouted(cast, actor, question, answer):
+    return question.expert == cast.colleague and question.status == "addressed"
 
 
-def _closed(cast, actor, question, answer):
-    return question.status == "closed"
+def _resolved(cast, actor, question, answer):
+    return question.status == "resolved"
 
 
 def _followed_up(cast, actor, question, answer):
@@ -177,14 +177,14 @@ ACTIONS = {
         lambda cast: {"reason": "not_my_area", "note": ""},
         _declined,
     ),
-    "readdress": Action(
-        "forum:readdress",
+    "reroute": Action(
+        "forum:reroute",
         "question",
         "declined",
-        lambda cast: {"expert": cast.colleague.expert_profile.pk},
-        _readdressed,
+        lambda cast: {"category": cast.massage.pk, "expert": cast.colleague.expert_profile.pk},
+        _rerouted,
     ),
-    "close": Action("forum:close", "question", "answered", lambda cast: {}, _closed),
+    "resolve": Action("forum:resolve", "question", "answered", lambda cast: {}, _resolved),
     "follow_up": Action(
         "forum:follow_up",
         "answer",
@@ -263,14 +263,14 @@ ALLOWED = {
     "answer": ({"expert"}, {"public", "private"}),
     "decline": ({"expert"}, {"public", "private"}),
     # The asker, after the expert declined.
-    "readdress": ({"asker"}, {"public", "private"}),
-    # The asker, once answered; a locked or already closed thread cannot be closed.
-    "close": ({"asker"}, {"public", "private"}),
+    "reroute": ({"asker"}, {"public", "private"}),
+    # The asker, once answered; a locked or already resolved thread cannot be resolved.
+    "resolve": ({"asker"}, {"public", "private"}),
     # The two people of the conversation, while the thread takes new posts.
     "follow_up": ({"asker", "expert"}, {"public", "private"}),
     # Rating and editing go on after the thread is resolved; a lock stops them.
-    "rate": ({"asker"}, {"public", "private", "closed"}),
-    "edit_answer": ({"expert"}, {"public", "private", "closed"}),
+    "rate": ({"asker"}, {"public", "private", "resolved"}),
+    "edit_answer": ({"expert"}, {"public", "private", "resolved"}),
 }
 
 SEES_PRIVATE = {"asker", "expert", "moderator"}
@@ -288,7 +288,7 @@ def expected(action, actor, state):
     # A private thread does not exist for those who may not see it.
     if state == "private" and actor not in SEES_PRIVATE:
         return NOT_FOUND
-    if action == "close" and actor == "asker" and state == "closed":
+    if action == "resolve" and actor == "asker" and state == "resolved":
         return ALREADY
     actors, states = ALLOWED[action]
     return OK if actor in actors and state in states else FORBIDDEN
@@ -381,7 +381,7 @@ def test_ask(cast, actor, visibility):
         assert response.status_code == HTTPStatus.FOUND
         assert response.url == question.get_absolute_url()
         assert (question.asker, question.expert) == (user, cast.expert)
-        assert (question.visibility, question.status) == (visibility, "awaiting")
+        assert (question.visibility, question.status) == (visibility, "addressed")
     else:
         assert_outcome(response, outcome, before)
 
@@ -428,11 +428,11 @@ def test_a_moderator_who_asked_may_do_what_an_asker_does(cast):
     question = QuestionFactory(category=cast.massage, asker=cast.moderator, expert=cast.expert)
     AnswerFactory(question=question, author=cast.expert)
 
-    response = client_for(cast.moderator).post(reverse("forum:close", kwargs={"pk": question.pk}))
+    response = client_for(cast.moderator).post(reverse("forum:resolve", kwargs={"pk": question.pk}))
 
     assert response.status_code == HTTPStatus.FOUND
     question.refresh_from_db()
-    assert question.status == "closed"
+    assert question.status == "resolved"
 
 
 @pytest.mark.parametrize(
@@ -493,18 +493,18 @@ DOER = {
     "ask": "asker",
     "answer": "expert",
     "decline": "expert",
-    "readdress": "asker",
-    "close": "asker",
+    "reroute": "asker",
+    "resolve": "asker",
     "follow_up": "asker",
     "rate": "asker",
     "edit_answer": "expert",
 }
 STATUS_AFTER = {
-    "ask": "awaiting",
+    "ask": "addressed",
     "answer": "answered",
     "decline": "declined",
-    "readdress": "awaiting",
-    "close": "closed",
+    "reroute": "addressed",
+    "resolve": "resolved",
     "follow_up": "answered",
     "rate": "answered",
     "edit_answer": "answered",
@@ -555,7 +555,7 @@ def test_extra_form_fields_change_nothing(cast, action):
     # The thread keeps what only the server sets.
     assert question.asker == cast.asker
     assert question.status == STATUS_AFTER[action]
-    assert question.expert == (cast.colleague if action == "readdress" else cast.expert)
+    assert question.expert == (cast.colleague if action == "reroute" else cast.expert)
     assert (question.visibility, question.locked, question.is_hidden) == ("public", False, False)
     assert question.hidden_reason == ""
     assert question.answer_count == question.answers.count()

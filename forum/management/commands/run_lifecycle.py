@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand
+
+from experts.actions import come_back
+from experts.models import ExpertProfile
+from forum import lifecycle
+from forum.actions import expire_question, return_to_asker
+from forum.models import Question, QuestionStatus
+
+
+class Command(BaseCommand):
+    help = (
+        "The lifecycle's steps that time takes (run it from cron, e.g. every 15 minutes): "
+        "vacations whose return date passed end; questions whose expert has stopped taking "
+        "questions, or has not answered within QUESTION_EXPIRY_DAYS, go back to their askers."
+    )
+
+    def handle(self, *args, **options):
+        back = sum(
+            come_back(profile=profile)
+            for profile in ExpertProfile.objects.filter(accepting_questions=False).away_over()
+        )
+        available = ExpertProfile.objects.approved().taking_questions().values("user_id")
+        stranded = Question.objects.filter(status=QuestionStatus.ADDRESSED, is_hidden=False)
+        returned = sum(
+            return_to_asker(question=question)
+            for question in stranded.exclude(expert_id__in=available).order_by("pk")
+        )
+        expired = sum(expire_question(question=question) for question in lifecycle.overdue())
+        self.stdout.write(
+            f"{back} experts back from vacation, {returned} questions of unavailable experts "
+            f"and {expired} unanswered in time sent back to their askers."
+        )
