@@ -38,6 +38,7 @@ preview_urlpatterns = [
 moderation_urlpatterns = [
     path("", moderation.queue, name="queue"),
     path("log/", moderation.log, name="log"),
+    path("hidden/", moderation.hidden, name="hidden"),
     path("members/<str:handle>/", moderation.member, name="member"),
     path("answers/<int:pk>/feature/", moderation.feature, name="feature"),
     path("answers/<int:pk>/edit/", moderation.edit_answer, name="edit_answer"),

@@ -132,10 +132,26 @@ def redact_notifications(question):
         sees = _visible_targets(reader, question, mine)
         for notification in mine:
             redacted = (notification.target_type, notification.target_id) not in sees
-            if notification.redacted != redacted:
-                notification.redacted = redacted
+            note = _what_happened(question, notification, sees) if redacted else ""
+            if (notification.redacted, notification.redacted_note) != (redacted, note):
+                notification.redacted, notification.redacted_note = redacted, note
                 changed.append(notification)
-    Notification.objects.bulk_update(changed, ["redacted"])
+    Notification.objects.bulk_update(changed, ["redacted", "redacted_note"])
+
+
+def _what_happened(question, notification, sees) -> str:
+    """Why a reader no longer sees what a notification is about, in words for them."""
+    if question.is_hidden:
+        return "The moderators hid this question."
+    if (QUESTION, question.pk) not in sees:
+        # Nothing else makes a question private to someone it was shown to.
+        return "The asker sent this question to another expert."
+    if notification.target_type == FollowUp._meta.label_lower:
+        follow_up = FollowUp.objects.filter(pk=notification.target_id).first()
+        if follow_up is not None and not follow_up.is_hidden:
+            return "The moderators hid the answer this follow-up belongs to."
+        return "The moderators hid this follow-up."
+    return "The moderators hid this answer."
 
 
 def _visible_targets(reader, question, notifications) -> set:

@@ -186,6 +186,8 @@ class Question(Post):
             # An expert's questions of the day (the daily limit) and the overdue ones.
             models.Index(fields=["expert", "addressed_at"], name="forum_q_addressed"),
             models.Index(fields=["category", "status", "-created_at"], name="forum_q_open"),
+            # The moderators' list of what is hidden.
+            models.Index(fields=["-hidden_at"], condition=Q(is_hidden=True), name="forum_q_hidden"),
         ]
 
     def __str__(self):
@@ -270,6 +272,9 @@ class Answer(Post):
                 condition=Q(is_featured=True, is_hidden=False),
                 name="forum_answer_featured",
             ),
+            models.Index(
+                fields=["-hidden_at"], condition=Q(is_hidden=True), name="forum_answer_hidden"
+            ),
         ]
 
     def __str__(self):
@@ -311,7 +316,12 @@ class FollowUp(Post):
         verbose_name = "follow-up"
         verbose_name_plural = "follow-ups"
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["answer", "created_at"], name="forum_followup_thread")]
+        indexes = [
+            models.Index(fields=["answer", "created_at"], name="forum_followup_thread"),
+            models.Index(
+                fields=["-hidden_at"], condition=Q(is_hidden=True), name="forum_followup_hidden"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "submission_key"], name="forum_followup_submitted_once"

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import actions as account_actions
@@ -69,9 +70,11 @@ def get_item(kind, pk):
 
 
 def back_to(request, item):
-    """Where to go after an action: the queue when it came from there, else the thread."""
+    """Where to go after an action: the list it came from, else the thread."""
     if request.POST.get("next") == "queue":
         return redirect("moderation:queue")
+    if request.POST.get("next") == "hidden":
+        return redirect(reverse("moderation:hidden") + f"?kind={request.POST.get('kind', '')}")
     return redirect(item.get_absolute_url())
 
 
@@ -125,6 +128,27 @@ def queue(request):
             "category_requests": work["category_requests"][:QUEUE_LIMIT],
             "category_request_count": work["category_requests"].count(),
         },
+    )
+
+
+@moderator_required
+def hidden(request):
+    """Everything hidden now, one kind of post at a time, most recently hidden first:
+    by whom (or automatically, by flags), when and why, with a way to restore it."""
+    kind = request.GET.get("kind")
+    kind = kind if kind in KINDS else "answer"
+    model = KINDS[kind]
+    posts = (
+        model.objects.filter(is_hidden=True)
+        .select_related("hidden_by", *RELATED[model])
+        .order_by("-hidden_at", "-pk")
+    )
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = {name: m.objects.filter(is_hidden=True).count() for name, m in KINDS.items()}
+    return render(
+        request,
+        "moderation/hidden.html",
+        {"kind": kind, "kinds": KINDS, "page_obj": page, "counts": counts},
     )
 
 

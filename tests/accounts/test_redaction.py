@@ -63,6 +63,7 @@ def test_the_first_expert_loses_a_private_question_sent_to_another(
     page = notifications_page(first)
     assert "quillotic" not in page.text and "Confidential" not in page.text
     assert "no longer available to you" in page.text
+    assert "The asker sent this question to another expert." in page.text
     assert "notification-count" not in page.text  # no unread badge for it
     assert "quillotic" in notifications_page(second).text
 
@@ -127,3 +128,14 @@ def test_a_digest_leaves_out_what_its_reader_may_no_longer_see():
     text = digest.body + "".join(str(content) for content, _ in digest.alternatives)
     assert "Visible reply" in text or "followed up" in text
     assert "Snorkwhistle" not in text
+
+
+def test_a_redacted_notification_says_what_happened():
+    answer = AnswerFactory(body="A snorkwhistle answer.")
+    asker = answer.question.asker
+    actions.post_follow_up(answer=answer, author=answer.author, body="Any news?")
+
+    actions.hide(item=answer, moderator=ModeratorFactory(), reason="Unsafe")
+
+    page = notifications_page(asker).text
+    assert "The moderators hid the answer this follow-up belongs to." in page

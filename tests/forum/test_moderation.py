@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from forum.actions import hide
 from forum.models import Answer, Flag, FollowUp, Question
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
     ExpertProfileFactory,
     FollowUpFactory,
+    ModeratorFactory,
     QuestionFactory,
     UserFactory,
 )
@@ -136,6 +138,84 @@ class TestFlags:
         answer.refresh_from_db()
         assert not answer.is_hidden
         assert not Flag.objects.open().exists()
+
+
+class TestHiddenList:
+    def test_dismissing_the_flags_of_an_automatically_hidden_post_brings_it_back(
+        self, answer, moderator
+    ):
+        for _ in range(3):
+            flag(as_user(UserFactory()), "answer", answer)
+        answer.refresh_from_db()
+        assert answer.is_hidden
+
+        as_user(moderator).post(reverse("moderation:dismiss", args=["answer", answer.pk]))
+
+        answer.refresh_from_db()
+        assert not answer.is_hidden
+        assert not Flag.objects.open().exists()
+        assert "Use heat" in Client().get(answer.question.get_absolute_url()).text
+        assert actions()[-2:] == ["dismiss_flags", "restore"]
+
+    def test_dismissing_flags_leaves_a_moderators_hide_alone(self, answer, moderator):
+        flag(as_user(UserFactory()), "answer", answer)
+        client = as_user(moderator)
+        client.post(reverse("moderation:hide", args=["answer", answer.pk]), {"reason": "Unsafe"})
+
+        client.post(reverse("moderation:dismiss", args=["answer", answer.pk]))
+
+        answer.refresh_from_db()
+        assert answer.is_hidden
+
+    def test_lists_everything_hidden_with_who_when_and_why(self, answer, moderator):
+        by_hand = FollowUpFactory(answer=answer, body="Rude words here.")
+        client = as_user(moderator)
+        client.post(reverse("moderation:hide", args=["follow-up", by_hand.pk]), {"reason": "Rude"})
+        for _ in range(3):
+            flag(as_user(UserFactory()), "answer", answer)
+
+        answers = client.get(reverse("moderation:hidden"), {"kind": "answer"})
+        follow_ups = client.get(reverse("moderation:hidden"), {"kind": "follow-up"})
+
+        assert "Use heat after the first days." in answers.text
+        assert "automatically, by members' flags" in answers.text
+        assert "Hidden automatically after 3 flags" in answers.text
+        assert "Rude words here." in follow_ups.text
+        assert f"by {moderator.display_name}" in follow_ups.text
+        assert answers.context["counts"] == {"question": 0, "answer": 1, "follow-up": 1}
+
+    def test_restoring_from_the_list_comes_back_to_it(self, answer, moderator):
+        client = as_user(moderator)
+        client.post(reverse("moderation:hide", args=["answer", answer.pk]), {"reason": "Unsafe"})
+
+        response = client.post(
+            reverse("moderation:restore", args=["answer", answer.pk]),
+            {"next": "hidden", "kind": "answer"},
+        )
+
+        assert response.url == reverse("moderation:hidden") + "?kind=answer"
+        answer.refresh_from_db()
+        assert not answer.is_hidden
+
+    def test_the_list_is_for_moderators_only(self, answer):
+        response = as_user(UserFactory()).get(reverse("moderation:hidden"))
+
+        assert response.status_code == HTTPStatus.NOT_FOUND
+
+    def test_queries_do_not_grow_with_hidden_posts(
+        self, moderator_client, massage, django_assert_num_queries
+    ):
+        """Guards against N+1 queries over the hidden posts, their threads and moderators."""
+        moderator = ModeratorFactory()
+        for _ in range(2):
+            hide(item=AnswerFactory(question__category=massage), moderator=moderator, reason="x")
+        url = reverse("moderation:hidden")
+        with django_assert_num_queries(7):
+            moderator_client.get(url)
+        for _ in range(10):
+            hide(item=AnswerFactory(question__category=massage), moderator=moderator, reason="x")
+        with django_assert_num_queries(7):
+            moderator_client.get(url)
 
 
 class TestQueue:
