@@ -267,9 +267,11 @@ class RerouteForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("category", question.category)
         category = self._selected_category()
+        # Not who declined it, nor who answered it already (an answer since hidden).
         declined = question.declines.values_list("expert_id", flat=True)
+        answered = question.answers.values_list("author_id", flat=True)
         self.fields["expert"].queryset = experts_for(
-            category, exclude_user_ids=[question.asker_id, *declined]
+            category, exclude_user_ids=[question.asker_id, *declined, *answered]
         )
         self.away_experts = away_experts(category)
         if not question.is_private:

@@ -166,6 +166,16 @@ def waiting_on(user_ids):
 # -- What pages say ----------------------------------------------------------------------------
 
 
+def why_returned(question) -> str:
+    """Why a returned question came back to its asker, as a sentence without its full stop."""
+    expert = question.expert.display_name if question.expert_id else "The expert"
+    return {
+        ReturnReason.NO_ANSWER: f"{expert} did not answer within {expiry_days()} days",
+        ReturnReason.EXPERT_AWAY: f"{expert} is not taking questions now",
+        ReturnReason.ANSWER_HIDDEN: "The answer was hidden by the moderators",
+    }.get(question.returned_reason, "The question needs another expert")
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where a question stands, for one reader: a badge, and what happens next."""
@@ -241,11 +251,7 @@ def describe(question, user=None, *, reply_pending=False) -> Standing:
             else f"{expert} declined this question; {asker} can ask someone else."
         )
     elif status == S.RETURNED:
-        why = {
-            ReturnReason.NO_ANSWER: f"{expert} did not answer within {expiry_days()} days",
-            ReturnReason.EXPERT_AWAY: f"{expert} is not taking questions now",
-            ReturnReason.ANSWER_HIDDEN: "The answer was hidden by the moderators",
-        }.get(question.returned_reason, "The question needs another expert")
+        why = why_returned(question)
         sentence = f"{why}. {others}" if is_asker else f"{why}; {asker} can ask someone else."
     elif status == S.RESOLVED:
         sentence = "You marked this question resolved." if is_asker else (

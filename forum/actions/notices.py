@@ -75,13 +75,13 @@ def asked(question):
 
 def returned(question, *, expert=None):
     """The asker, when the question comes back to them; and the expert it left."""
-    standing = lifecycle.describe(question, question.asker)
     tell(
         question.asker,
         NotificationKind.RETURNED,
         question,
         title=f"Your question “{question.title}” needs another expert",
-        body=standing.sentence,
+        body=f"{lifecycle.why_returned(question)}. Open it to send it, unchanged, to another "
+        "expert, to every expert of the category, or to another category.",
         about=question,
     )
     if expert is not None:

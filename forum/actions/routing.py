@@ -9,7 +9,7 @@ from accounts.roles import can_post, why_cannot_post
 from experts.models import ExpertProfile
 
 from .. import lifecycle, permissions
-from ..models import Decline, Question, QuestionStatus, ReturnReason, Visibility
+from ..models import Answer, Decline, Question, QuestionStatus, ReturnReason, Visibility
 from . import notices
 from .hooks import experts_involved, lock_question, thread_changed
 
@@ -124,6 +124,10 @@ def reroute_question(*, question, asker, category, expert=None, make_public=Fals
         require(
             not Decline.objects.filter(question=question, expert=expert).exists(),
             f"{expert.display_name} has declined this question already.",
+        )
+        require(
+            not Answer.objects.filter(question=question, author=expert).exists(),
+            f"{expert.display_name} has answered this question already.",
         )
         check_addressable(asker, expert, category)
         target = QuestionStatus.ADDRESSED

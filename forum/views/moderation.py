@@ -202,8 +202,15 @@ def feature(request, pk):
 def lock(request, pk):
     question = get_item("question", pk)
     locked = request.POST.get("locked") == "1"
-    actions.set_locked(question=question, moderator=request.user, locked=locked)
-    messages.success(request, "The thread is locked." if locked else "The thread is unlocked.")
+    form = OptionalReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    actions.set_locked(question=question, moderator=request.user, locked=locked, reason=reason)
+    messages.success(
+        request,
+        "The thread is locked; its asker and experts are told."
+        if locked
+        else "The thread is unlocked; its asker and experts are told.",
+    )
     return back_to(request, question)
 
 
