@@ -24,7 +24,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
         label = f"{'\u2003' * category.depth}{category.name}"
         served = getattr(self, "served", None)
         if served is not None and category.pk not in served:
-            label += " (no experts yet)"
+            label += " (no expert available)"
         return label
 
 
@@ -45,8 +45,8 @@ def categories_with_experts() -> set:
 
 def no_experts_message(category) -> str:
     return (
-        f"No expert answers in {category.name} yet, so nobody would see your question. "
-        "Choose a category marked with experts, or one above it."
+        f"No expert can take a question in {category.name} now, so nobody would see yours. "
+        "Choose a category not marked “no expert available”."
     )
 
 

@@ -43,8 +43,8 @@ def check_category_served(category):
     served = ExpertProfile.objects.covering(category).taking_questions().exists()
     require(
         served,
-        f"No expert answers in {category.name} yet, so nobody would see your question. "
-        "Choose a category with experts, or one above it.",
+        f"No expert can take a question in {category.name} now, so nobody would see yours. "
+        "Choose a category with experts.",
     )
 
 
