@@ -58,7 +58,7 @@ class ExpertChoiceField(forms.ModelChoiceField):
 
 
 def unavailable_reason(profile) -> str:
-    """Why an asker cannot pick this expert now, or '' if they can."""
+    """Why an asker cannot pick this expert now, in a few words for a list, or ''."""
     if profile.is_away:
         if profile.away_until:
             return f"away until {profile.away_until:%-d %B}"
@@ -66,6 +66,16 @@ def unavailable_reason(profile) -> str:
     if profile.at_daily_limit:
         return "not taking more questions today"
     return ""
+
+
+def unavailable_sentence(profile) -> str:
+    """The same reason as a sentence for a form error, saying what to do instead."""
+    name = profile.user.display_name
+    if profile.is_away:
+        return f"{name} is {unavailable_reason(profile)}. Pick another expert, or ask the category."
+    return (
+        f"{name} has reached today's limit of questions. Pick another expert, or ask the category."
+    )
 
 
 class ExpertSelect(forms.Select):
@@ -174,10 +184,7 @@ class AskForm(forms.Form):
     def clean_expert(self):
         profile = self.cleaned_data.get("expert")
         if profile is not None and unavailable_reason(profile):
-            raise forms.ValidationError(
-                f"{profile.user.display_name} is {unavailable_reason(profile)}. "
-                "Pick another expert, or leave the question open to the category."
-            )
+            raise forms.ValidationError(unavailable_sentence(profile))
         return profile
 
     def clean(self):
@@ -293,11 +300,7 @@ class RerouteForm(forms.Form):
             return cleaned
         if profile is not None:
             if unavailable_reason(profile):
-                self.add_error(
-                    "expert",
-                    f"{profile.user.display_name} is {unavailable_reason(profile)}: "
-                    "pick another expert or ask the category.",
-                )
+                self.add_error("expert", unavailable_sentence(profile))
         elif category.pk not in self.fields["category"].served:
             self.add_error("category", no_experts_message(category))
         elif self.question.is_private and not cleaned.get("make_public"):

@@ -157,9 +157,13 @@ def overdue():
 
 
 def waiting_on(user_ids):
-    """Questions waiting for one of these experts (the "expert_away" step's candidates)."""
+    """Questions waiting for one of these experts (the "expert_away" step's candidates).
+
+    Locked and hidden ones stay as they are, as with expiry: their asker could
+    not act on them; run_lifecycle takes them once a moderator lifts the flag.
+    """
     return Question.objects.filter(
-        Q(expert_id__in=user_ids), status=S.ADDRESSED, is_hidden=False
+        Q(expert_id__in=user_ids), status=S.ADDRESSED, locked=False, is_hidden=False
     ).order_by("pk")
 
 

@@ -35,13 +35,13 @@ def start_of_today(zone="UTC"):
 
 
 def _taking_questions_q(prefix=""):
-    """Not away: accepting questions, or back since their return date passed.
+    """Not away: accepting questions, or back since their return date ("Back on") came.
 
     A vacation ends by itself on its return date, whether or not the
     periodic job (manage.py run_lifecycle) has tidied the flag yet.
     """
     today = timezone.localdate()
-    return Q(**{f"{prefix}accepting_questions": True}) | Q(**{f"{prefix}away_until__lt": today})
+    return Q(**{f"{prefix}accepting_questions": True}) | Q(**{f"{prefix}away_until__lte": today})
 
 
 def _approved_q():
@@ -87,8 +87,8 @@ class ExpertProfileQuerySet(models.QuerySet):
         return self.exclude(_taking_questions_q())
 
     def away_over(self):
-        """Marked away, with a return date already past: back, for every page."""
-        return self.filter(accepting_questions=False, away_until__lt=timezone.localdate())
+        """Marked away, with a return date that has come: back, for every page."""
+        return self.filter(accepting_questions=False, away_until__lte=timezone.localdate())
 
     def with_questions_today(self):
         """Annotate `questions_today`: questions addressed to each expert since their midnight.
@@ -224,10 +224,10 @@ class ExpertProfile(models.Model):
 
     @property
     def is_away(self):
-        """On vacation: not accepting, and their return date (if any) not yet passed."""
+        """On vacation: not accepting, and their return date (if any) still to come."""
         if self.accepting_questions:
             return False
-        return self.away_until is None or self.away_until >= timezone.localdate()
+        return self.away_until is None or self.away_until > timezone.localdate()
 
     def count_questions_today(self) -> int:
         """Questions addressed to the expert since midnight in their time zone.

@@ -174,6 +174,8 @@ def return_to_asker(*, question) -> bool:
     question = lock_question(question.pk)
     if question.status != QuestionStatus.ADDRESSED or question.expert_id is None:
         return False
+    if question.locked or question.is_hidden:
+        return False  # As with expiry: taken once a moderator lifts the flag.
     available = ExpertProfile.objects.approved().taking_questions()
     if available.filter(user_id=question.expert_id).exists():
         return False

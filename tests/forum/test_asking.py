@@ -131,7 +131,7 @@ def test_an_expert_at_the_daily_limit_is_shown_but_cannot_be_picked(asker_client
     assert "disabled" in page.text
     response = asker_client.post(reverse("forum:ask"), ask_data(massage, expert=jeremy.pk))
 
-    assert "is not taking more questions today" in response.text
+    assert "Jeremy Lanfranco has reached today&#x27;s limit of questions" in response.text
     assert Question.objects.count() == 1
 
 

@@ -20,7 +20,9 @@ class Command(BaseCommand):
             for profile in ExpertProfile.objects.filter(accepting_questions=False).away_over()
         )
         available = ExpertProfile.objects.approved().taking_questions().values("user_id")
-        stranded = Question.objects.filter(status=QuestionStatus.ADDRESSED, is_hidden=False)
+        stranded = Question.objects.filter(
+            status=QuestionStatus.ADDRESSED, locked=False, is_hidden=False
+        )
         returned = sum(
             return_to_asker(question=question)
             for question in stranded.exclude(expert_id__in=available).order_by("pk")
