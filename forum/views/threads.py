@@ -96,6 +96,8 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "can_reroute": can_reroute,
         "reroute_form": bound_forms.get("reroute_form")
         or (RerouteForm(question=question) if can_reroute else None),
+        # The asker was just using it (a refresh, or errors): keep it open.
+        "reroute_open": "reroute_form" in bound_forms,
         "can_resolve": permissions.can_resolve(user, question),
         "can_reopen": permissions.can_reopen(user, question),
         # Where the question stands, in words for this reader (forum.lifecycle).
