@@ -168,7 +168,9 @@ class ExpertProfile(models.Model):
         default=True, help_text="Untick while on vacation: askers cannot pick you."
     )
     away_until = models.DateField(
-        null=True, blank=True, help_text="Optional: the day you expect to be back, shown to askers."
+        null=True,
+        blank=True,
+        help_text="Optional: the day you are back. Askers can pick you again from that day on.",
     )
     daily_question_limit = models.PositiveSmallIntegerField(
         default=5, help_text="Most questions addressed to you per day."
