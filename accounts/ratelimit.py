@@ -4,6 +4,11 @@ A fixed window per member and action: `cache.add` starts the window and
 `cache.incr` counts atomically on Redis and in local memory alike. (The
 django-ratelimit package does not recognise Django's own Redis cache backend
 and fails `check --deploy`, so this small counter stands in for it.)
+
+The policy while the cache is unreachable (config.cache): these limits fail
+open, so nobody is refused a post because Redis is down; signing in, signing
+up and password resets fail closed instead (accounts.middleware), because
+allauth's guard against password guessing lives in the cache too.
 """
 
 from dataclasses import dataclass

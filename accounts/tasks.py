@@ -1,9 +1,20 @@
-"""Background tasks: sending notification e-mails (and the daily digest)."""
+"""Background tasks: sending notification e-mails (and the daily digest).
+
+Each notification is e-mailed once. The sender claims it in its own committed
+step before handing it to the mail server, and marks it sent when the server
+accepts it; a failure releases the claim and schedules a retry. If the sender
+dies in between, the claim expires after EMAIL_CLAIM_SECONDS and the e-mail
+is sent again with the same Message-ID, so a mail server or client that sees
+it twice knows it is one message. `manage.py send_pending_emails` (cron) queues
+what is due again and takes back tasks a dead worker left running.
+"""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -15,6 +26,12 @@ RETRY_DELAYS = [60, 300, 1800, 7200, 21600]  # seconds: 1 min … 6 h
 
 def absolute(url):
     return url if url.startswith("http") else f"{settings.SITE_URL}{url}"
+
+
+def message_id(notification) -> str:
+    """The same for every try of one notification's e-mail."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<notification-{notification.pk}@{host}>"
 
 
 def build_email(notification):
@@ -35,6 +52,7 @@ def build_email(notification):
         body=render_to_string("notifications/email.txt", context),
         to=[notification.recipient.email],
         headers={
+            "Message-ID": message_id(notification),
             # One-click unsubscribe (RFC 8058): mail clients POST to the link.
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -44,25 +62,36 @@ def build_email(notification):
     return message
 
 
+def _claimable(now):
+    """Unsent notifications nobody is sending now (no claim, or one a dead sender left)."""
+    expired = now - timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+    return Notification.objects.filter(emailed_at=None).filter(
+        Q(email_claimed_at=None) | Q(email_claimed_at__lt=expired)
+    )
+
+
 @task
 def send_notification_email(notification_id):
     """Send one notification by e-mail; on failure, try again later (the row stays)."""
-    notification = (
-        Notification.objects.select_related("recipient")
-        .filter(pk=notification_id, emailed_at=None)
-        .first()
+    now = timezone.now()
+    claimed = (
+        _claimable(now)
+        .filter(pk=notification_id, redacted=False)
+        .update(email_claimed_at=now, email_attempts=F("email_attempts") + 1, email_retry_at=None)
     )
-    if notification is None:
-        return "already sent"
-    if notification.redacted:
+    if not claimed:
+        state = Notification.objects.filter(pk=notification_id).values("emailed_at", "redacted")
+        state = state.first()
+        if state is None or state["emailed_at"]:
+            return "already sent"
         # What it was about was hidden or made private before it left: say nothing.
-        return "withheld"
-    attempts = notification.email_attempts + 1
-    Notification.objects.filter(pk=notification_id).update(email_attempts=attempts)
+        return "withheld" if state["redacted"] else "being sent"
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
         build_email(notification).send()
     except Exception:
-        schedule_retry(notification_id, attempts)
+        Notification.objects.filter(pk=notification_id).update(email_claimed_at=None)
+        schedule_retry(notification_id, notification.email_attempts)
         raise
     Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
     return "sent"
@@ -71,21 +100,42 @@ def send_notification_email(notification_id):
 def schedule_retry(notification_id, attempts):
     """Queue the next try after a growing delay, where the backend can defer tasks.
 
-    Whatever is still unsent is also picked up by `manage.py send_pending_emails`.
+    The time is kept on the notification, so `manage.py send_pending_emails`
+    does not queue a second try meanwhile; it picks up anything still unsent.
     """
     backend = send_notification_email.get_backend()
     if attempts > min(settings.EMAIL_RETRIES, len(RETRY_DELAYS)) or not backend.supports_defer:
         return
     retry_at = timezone.now() + timedelta(seconds=RETRY_DELAYS[attempts - 1])
+    Notification.objects.filter(pk=notification_id).update(email_retry_at=retry_at)
     send_notification_email.using(run_after=retry_at).enqueue(notification_id=notification_id)
 
 
 def pending_notifications():
-    """Notifications whose e-mail is wanted, not sent, and not given up on."""
-    return Notification.objects.filter(
+    """Notifications whose e-mail is wanted, not sent, not being sent, due, not given up on."""
+    now = timezone.now()
+    return _claimable(now).filter(
+        Q(email_retry_at=None) | Q(email_retry_at__lte=now),
         email_wanted=True,
-        emailed_at=None,
         redacted=False,
         recipient__daily_digest=False,
         email_attempts__lte=settings.EMAIL_RETRIES,
+    )
+
+
+def requeue_abandoned_tasks() -> int:
+    """Tasks a worker claimed and never finished (it died) go back to the queue.
+
+    Only with the database queue (django-tasks-db); returns how many.
+    """
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return 0
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - timedelta(seconds=settings.TASK_ABANDONED_AFTER)
+    return (
+        DBTaskResult.objects.running()
+        .filter(started_at__lt=cutoff)
+        .update(status=TaskResultStatus.READY)
     )

@@ -23,6 +23,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -94,7 +95,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._cacheable(request):
             return self.get_response(request)
-        key = "pagecache:page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        try:
+            # The host is checked against ALLOWED_HOSTS before anything is served, as
+            # CommonMiddleware would: a cached page never answers another host.
+            host = request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)
+        address = f"{request.scheme}://{host}{request.get_full_path()}"
+        key = "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
         found = cache.get_many([GENERATION_KEY, key])
         current = found.get(GENERATION_KEY) or generation()
         page = found.get(key)

@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
+    path("livez/", views.livez, name="livez"),
     path("healthz/", views.healthz, name="healthz"),
     path("", include("forum.urls")),
     *preview_urlpatterns,

@@ -132,9 +132,9 @@ def test_a_csrf_failure_is_a_styled_page(member):
     assert_in_layout(response.text)
 
 
-def test_the_health_check_answers_without_the_database(client, django_assert_num_queries):
+def test_the_liveness_check_answers_without_the_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
-        response = client.get("/healthz/")
+        response = client.get("/livez/")
 
     assert response.status_code == HTTPStatus.OK
     assert response.text.strip() == "ok"

@@ -59,6 +59,13 @@ class Notification(models.Model):
     email_wanted = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Set by the sender just before it hands the e-mail to the mail server, so that
+    # two workers never send it at once; a claim older than EMAIL_CLAIM_SECONDS is
+    # from a sender that died, and the e-mail is tried again (same Message-ID).
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    email_retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next try is queued for, after a failure."
+    )
 
     class Meta:
         verbose_name = "notification"

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.CacheDependentFormsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +114,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # Short: an unreachable Redis must cost a request milliseconds, not seconds
+            # (config.cache then leaves it alone for a few seconds and serves without it).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1.0},
         }
     }
 else:
@@ -262,8 +266,11 @@ FLAGS_TO_AUTO_HIDE = env.int("FLAGS_TO_AUTO_HIDE", default=3)
 QUESTION_EXPIRY_DAYS = env.int("QUESTION_EXPIRY_DAYS", default=7)
 FLAG_RATE = env.str("FLAG_RATE", default="20/h")
 
+# The health check calls the e-mail queue stale when its oldest task has waited this long.
+TASKS_STALE_AFTER = env.int("TASKS_STALE_AFTER", default=600)
+
 # Background tasks (e-mail): Django's tasks API. Development runs them at once;
-# production queues them in the database for `manage.py db_worker`.
+# production queues them in the database for `manage.py run_worker`.
 TASKS = {
     "default": {
         "BACKEND": env.str(
@@ -275,6 +282,10 @@ TASKS = {
     }
 }
 EMAIL_RETRIES = env.int("EMAIL_RETRIES", default=5)
+# A sender that has not finished an e-mail after this long is taken for dead, and the
+# e-mail is tried again; a worker's task is taken back after TASK_ABANDONED_AFTER.
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=120)
+TASK_ABANDONED_AFTER = env.int("TASK_ABANDONED_AFTER", default=180)
 
 # Whole pages for visitors without a session are cached until the next write
 # (config.pagecache); 0 turns it off.
