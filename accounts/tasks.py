@@ -112,14 +112,25 @@ def schedule_retry(notification_id, attempts):
 
 
 def pending_notifications():
-    """Notifications whose e-mail is wanted, not sent, not being sent, due, not given up on."""
+    """Notifications whose e-mail is wanted, not sent, not being sent, due, not given up on.
+
+    One whose task is most likely still in the queue (created, or due for its
+    retry, less than EMAIL_CLAIM_SECONDS ago) is left to that task: queueing a
+    second one would only make the worker find it sent.
+    """
     now = timezone.now()
-    return _claimable(now).filter(
-        Q(email_retry_at=None) | Q(email_retry_at__lte=now),
-        email_wanted=True,
-        redacted=False,
-        recipient__daily_digest=False,
-        email_attempts__lte=settings.EMAIL_RETRIES,
+    grace = now - timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+    first_try_queued = Q(email_attempts=0, created_at__gt=grace)
+    return (
+        _claimable(now)
+        .exclude(first_try_queued)
+        .filter(
+            Q(email_retry_at=None) | Q(email_retry_at__lte=grace),
+            email_wanted=True,
+            redacted=False,
+            recipient__daily_digest=False,
+            email_attempts__lte=settings.EMAIL_RETRIES,
+        )
     )
 
 

@@ -140,6 +140,8 @@ if _backend.endswith("smtp.EmailBackend"):
             "password": _email.get("EMAIL_HOST_PASSWORD") or None,
             "use_tls": _email.get("EMAIL_USE_TLS"),
             "use_ssl": _email.get("EMAIL_USE_SSL"),
+            # A mail server that stops answering must not hold the worker for good.
+            "timeout": env.int("EMAIL_TIMEOUT", default=20),
         }.items()
         if value is not None
     }
@@ -168,6 +170,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # allauth: e-mail and password, verified before anything can be posted.
+# Behind a reverse proxy (deploy/nginx.conf) every request comes from the proxy: allauth's
+# per-IP limits then read the client from X-Forwarded-For, this many hops from the right.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -52,3 +52,24 @@ def test_services_are_chosen_by_environment_variables(variable, value, expected)
 
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
+
+
+def test_production_mail_times_out_and_proxies_are_trusted_as_configured():
+    env = {"DEBUG": "false", "SECRET_KEY": "x" * 60, "TRUSTED_PROXY_COUNT": "1"}
+    env |= {"EMAIL_URL": "smtp://user:pw@mail.internal:587?tls=True"}
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.core.mail import mailers; "
+        "print(mailers['default'].timeout, settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings.base", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["20", "1"]

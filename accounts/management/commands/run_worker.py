@@ -2,7 +2,7 @@
 
 db_worker stops at the first database error, and whatever it was running
 stays marked running for good. This command runs the same worker in a loop:
-when the database goes away it waits and starts again (backing off up to 30
+when the database goes away it waits and starts again (backing off up to 5
 s), and each time it starts it first takes back tasks a dead worker left
 running (accounts.tasks.requeue_abandoned_tasks). Run it under a supervisor
 (see deploy/) so a crash of the process itself is restarted too.
@@ -18,7 +18,7 @@ from accounts.tasks import requeue_abandoned_tasks
 
 logger = logging.getLogger("django_tasks_db")
 
-MAX_WAIT = 30
+MAX_WAIT = 5
 
 
 class Command(db_worker.Command):
