@@ -8,7 +8,7 @@ from markdownx.widgets import MarkdownxWidget
 
 from experts.models import ExpertProfile
 
-from .markdown import MAX_BODY_LENGTH
+from .markdown import MAX_BODY_LENGTH, validate_markdown
 from .models import MAX_FOLLOW_UP_LENGTH, Category, DeclineReason, Visibility
 
 MIN_TITLE_LENGTH = 10
@@ -139,6 +139,7 @@ class AskForm(forms.Form):
     body = forms.CharField(
         label="Your question",
         max_length=MAX_BODY_LENGTH,
+        validators=[validate_markdown],
         widget=markdown_widget(),
         help_text="Give the details an expert needs. Markdown works: **bold**, lists, links.",
     )
@@ -209,6 +210,7 @@ class AnswerForm(forms.Form):
     body = forms.CharField(
         label="Your answer",
         max_length=MAX_BODY_LENGTH,
+        validators=[validate_markdown],
         widget=markdown_widget(rows=12),
         help_text="Markdown works: **bold**, numbered lists, links.",
     )
@@ -218,6 +220,7 @@ class FollowUpForm(forms.Form):
     body = forms.CharField(
         label="Follow-up",
         max_length=MAX_FOLLOW_UP_LENGTH,
+        validators=[validate_markdown],
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_FOLLOW_UP_LENGTH}),
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)

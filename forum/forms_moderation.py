@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from .forms import CategoryChoiceField, markdown_widget
-from .markdown import MAX_BODY_LENGTH
+from .markdown import MAX_BODY_LENGTH, validate_markdown
 from .models import Category, FlagReason
 
 
@@ -43,13 +43,17 @@ class QuestionEditForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     title = forms.CharField(max_length=200)
     category = CategoryChoiceField(queryset=Category.objects.order_by("path"))
-    body = forms.CharField(max_length=MAX_BODY_LENGTH, widget=markdown_widget())
+    body = forms.CharField(
+        max_length=MAX_BODY_LENGTH, validators=[validate_markdown], widget=markdown_widget()
+    )
     reason = forms.CharField(max_length=300, required=False, help_text="For the audit log.")
 
 
 class AnswerModerationEditForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    body = forms.CharField(max_length=MAX_BODY_LENGTH, widget=markdown_widget(rows=12))
+    body = forms.CharField(
+        max_length=MAX_BODY_LENGTH, validators=[validate_markdown], widget=markdown_widget(rows=12)
+    )
     reason = forms.CharField(max_length=300, required=False, help_text="For the audit log.")
 
 

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the request (static files, the page cache, the session):
+    # a NUL answers 400 here, with the security and CSP headers of every page.
+    "config.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -270,6 +273,9 @@ FLAGS_TO_AUTO_HIDE = env.int("FLAGS_TO_AUTO_HIDE", default=3)
 # (manage.py run_lifecycle, from cron).
 QUESTION_EXPIRY_DAYS = env.int("QUESTION_EXPIRY_DAYS", default=7)
 FLAG_RATE = env.str("FLAG_RATE", default="20/h")
+# Editor previews per member (forum.views.preview): the widget posts after each
+# pause of MARKDOWNX_SERVER_CALL_LATENCY (600 ms), at most 100 a minute.
+PREVIEW_RATE = env.str("PREVIEW_RATE", default="120/m")
 
 # The health check calls the e-mail queue stale when its oldest task has waited this long.
 TASKS_STALE_AFTER = env.int("TASKS_STALE_AFTER", default=600)

@@ -1,9 +1,24 @@
+import re
+import sys
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
+from markdown_it import MarkdownIt
 
-from forum.management.commands.bench_markdown import PATHOLOGICAL
-from forum.markdown import ALLOWED_TAGS, render_markdown
+from forum import forms, forms_moderation
+from forum.management.commands.bench_markdown import PATHOLOGICAL, SHAPES
+from forum.markdown import (
+    ALLOWED_TAGS,
+    MAX_BODY_LENGTH,
+    MAX_LINK_SEARCH_STEPS,
+    MAX_LIST_ITEMS,
+    MAX_NESTING,
+    MAX_QUOTED_LINES,
+    MAX_TABLE_CELLS,
+    render_markdown,
+    validate_markdown,
+)
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -117,3 +132,273 @@ def test_pathological_input_renders_safely(name):
 
 def test_empty_text_renders_empty():
     assert render_markdown("") == ""
+
+
+# --- What validate_markdown() refuses, and what render_markdown() does with it ---------
+
+
+class TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def visible_text(html):
+    """What a reader sees, entities decoded."""
+    collector = TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts)
+
+
+def squashed(text):
+    return "".join(text.split())
+
+
+def letters(text):
+    return re.findall(r"[A-Za-z]", text)
+
+
+def refusal(text):
+    """The validator's message for the text, or None if it passes."""
+    try:
+        validate_markdown(text)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+def python_calls(function, *args):
+    """How many Python and C functions a call makes: work that does not depend on the machine."""
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    previous = sys.getprofile()
+    sys.setprofile(count)
+    try:
+        function(*args)
+    finally:
+        sys.setprofile(previous)
+    return calls
+
+
+# A realistic long post: dozens of links, stray brackets, lists six deep, a
+# table, code, quotes three deep, reference links.
+EVERYDAY_POST = "\n".join(
+    [
+        "# A long question",
+        *(
+            f"Paragraph {p} with *emphasis*, **strong**, `code[i]`, an interval [0, 1) and "
+            + " ".join(f"see [topic {p}.{i}](https://example.com/{p}/{i}) and" for i in range(4))
+            + " a[i] and b[j].\n"
+            for p in range(12)
+        ),
+        "".join("  " * depth + f"- level {depth + 1}\n" for depth in range(6)),
+        "| " + " | ".join(f"h{c}" for c in range(8)) + " |\n|" + "---|" * 8 + "\n"
+        + "".join("| " + " | ".join(f"r{r}c{c}" for c in range(8)) + " |\n" for r in range(30)),
+        "```python\n" + "".join(f"x[{i}] = [{i}, {i + 1}]  # [note\n" for i in range(40)) + "```\n",
+        "> quoted\n> > quoted twice\n> > > three deep\n",
+        "- [ ] a task\n- [x] done\n\nA [reference link][ref] and [ref].\n\n[ref]: https://example.com/r\n",
+    ]
+)  # fmt: skip
+
+
+def test_an_everyday_long_post_passes_and_renders_as_plain_markdown_it_would():
+    plain = MarkdownIt("js-default", {"breaks": True, "html": False}).disable("image")
+
+    assert len(EVERYDAY_POST) < MAX_BODY_LENGTH
+    assert refusal(EVERYDAY_POST) is None
+    html = render_markdown(EVERYDAY_POST)
+    assert html.count("<a href=") == 12 * 4 + 2
+    assert html.count("<li>") == 6 + 2
+    assert html.count("<td>") == 30 * 8
+    # The limits count the work and change nothing in what is rendered.
+    expected = plain.render(EVERYDAY_POST).replace("h1>", "h3>").replace('" target="', '"')
+    assert visible_text(html) == visible_text(expected)
+
+
+@pytest.mark.parametrize("name", list(PATHOLOGICAL))
+def test_pathological_input_is_refused_or_keeps_all_its_text(name):
+    source = PATHOLOGICAL[name]
+    assert len(source) == MAX_BODY_LENGTH
+
+    message = refusal(source)
+    html = render_markdown(source)
+
+    if message is None:
+        assert letters(visible_text(html)) == letters(source)
+    else:
+        assert len(message) > 40
+        # Shown as typed, every character, and still nothing but text.
+        assert squashed(visible_text(html)) == squashed(source)
+        assert {tag for tag, _ in parse(html).tags} <= {"p", "br"}
+
+
+@pytest.mark.parametrize("name", list(PATHOLOGICAL))
+def test_pathological_input_does_bounded_work(name):
+    """The bound on the work, counted in function calls rather than timed.
+
+    A post of everyday markdown makes about 10 calls per character, the worst
+    input the validator accepts about 80. Unchecked, these inputs made up to 830
+    ("![" repeated), and more per character the longer they were.
+    """
+    assert python_calls(render_markdown, PATHOLOGICAL[name]) < 120 * MAX_BODY_LENGTH
+
+
+def test_the_superlinear_shapes_are_refused():
+    for name in ["[ repeated", "[a repeated", "![ repeated", "[a][ repeated", "`[ repeated"]:
+        assert "“[”" in refusal(PATHOLOGICAL[name]), name
+    assert "table" in refusal(SHAPES["wide table header, one-cell rows"](MAX_BODY_LENGTH))
+    assert "Quotes nested" in refusal(PATHOLOGICAL["three quotes, then lazy lines"])
+
+
+def test_unclosed_brackets_pass_up_to_the_search_limit():
+    # Each line of a paragraph is two steps of the search for the "]".
+    steps_per_line = 2
+    near = MAX_LINK_SEARCH_STEPS // steps_per_line
+
+    stray = "An interval [0, 1) and more:\n" + "a\n" * (near - 20)
+    assert refusal(stray) is None
+    assert letters(visible_text(render_markdown(stray))) == letters(stray)
+    assert "“]”" in refusal(stray + "a\n" * 40)
+    # Each unclosed bracket in a paragraph of its own costs little.
+    many = "[citation needed\n\n" * 200
+    assert refusal(many) is None
+    assert visible_text(render_markdown(many)).count("[citation needed") == 200
+
+
+def test_nesting_up_to_the_limit_renders_every_level():
+    lists = "".join("  " * depth + f"- item{depth}\n" for depth in range(MAX_NESTING))
+    quotes = "".join(">" * depth + f" quote{depth}\n\n" for depth in range(1, MAX_NESTING + 1))
+    mixed = "> - " * (MAX_NESTING // 2) + "deepest"
+
+    for source in [lists, quotes, mixed]:
+        assert refusal(source) is None
+        assert letters(visible_text(render_markdown(source))) == letters(source)
+    assert render_markdown(lists).count("<ul>") == MAX_NESTING
+    assert render_markdown(quotes).count("<blockquote>") == MAX_NESTING * (MAX_NESTING + 1) // 2
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "".join("  " * depth + f"- item{depth}\n" for depth in range(MAX_NESTING + 1)),
+        "> " * (MAX_NESTING + 1) + "deep",
+        "> - " * (MAX_NESTING // 2) + "> deep",
+    ],
+    ids=["lists", "quotes", "mixed"],
+)
+def test_nesting_past_the_limit_is_refused_and_nothing_is_dropped(source):
+    message = refusal(source)
+
+    assert f"the limit is {MAX_NESTING}" in message or "Quotes nested" in message
+    assert squashed(visible_text(render_markdown(source))) == squashed(source)
+
+
+def test_what_markdown_it_would_drop_is_refused_and_kept():
+    # 60 nested lists: markdown-it stops at maxNesting and drops the rest, words and all.
+    source = "".join("  " * depth + f"- word{depth}\n" for depth in range(60)) + "\nThe end."
+    plain = MarkdownIt("js-default", {"breaks": True, "html": False})
+    assert "The end." not in plain.render(source)
+
+    assert "nested 50 levels deep" in refusal(source)
+    html = render_markdown(source)
+    assert "The end." in html
+    assert letters(visible_text(html)) == letters(source)
+
+
+def table(columns, rows):
+    header = "|" + "".join(f" h{c} |" for c in range(columns)) + "\n"
+    delimiter = "|" + "---|" * columns + "\n"
+    return header + delimiter + "".join(f"| r{r} |\n" for r in range(rows))
+
+
+def test_tables_pass_up_to_the_cell_limit():
+    columns = 10
+    rows = MAX_TABLE_CELLS // columns - 1  # The header row counts too.
+
+    assert refusal(table(columns, rows)) is None
+    html = render_markdown(table(columns, rows))
+    assert html.count("<td>") == columns * rows
+    assert f"the limit is {MAX_TABLE_CELLS:,}" in refusal(table(columns, rows + 1))
+    # Two tables count together.
+    assert refusal(table(columns, rows // 2) + "\n" + table(columns, rows // 2)) is None
+    assert refusal(table(columns, rows) + "\n" + table(columns, 1)) is not None
+
+
+def test_list_items_pass_up_to_the_limit():
+    source = "- item\n" * MAX_LIST_ITEMS
+
+    assert refusal(source) is None
+    assert render_markdown(source).count("<li>") == MAX_LIST_ITEMS
+    assert f"has {MAX_LIST_ITEMS + 1:,} list items" in refusal(source + "- item\n")
+
+
+def test_quoted_lines_pass_up_to_the_limit():
+    depth = 5
+    lines = MAX_QUOTED_LINES // depth
+    source = ">" * depth + " quoted\n" + "lazy\n" * (lines - 1)
+
+    assert refusal(source) is None
+    assert render_markdown(source).count("<blockquote>") == depth
+    message = refusal(source + "lazy\n")
+    assert f"Quotes nested up to {depth} levels deep run over {lines + 1:,} lines" in message
+    # A blank line ends the quote: what follows costs nothing more.
+    assert refusal(source + "\nnot quoted\n" * 500) is None
+
+
+def test_stored_text_the_validator_refuses_renders_escaped_with_every_character():
+    source = "<b>Old post</b> & [" * 400 + "\n\nsecond paragraph\nnext line"
+    assert refusal(source) is not None
+
+    html = render_markdown(source)
+
+    assert html.startswith("<p>&lt;b&gt;Old post&lt;/b&gt; &amp; [")
+    assert "<p>second paragraph<br>\nnext line</p>" in html
+    assert squashed(visible_text(html)) == squashed(source)
+
+
+def test_text_over_the_length_limit_renders_as_plain_text():
+    source = "*a* " * (MAX_BODY_LENGTH // 4 + 1)
+
+    assert refusal(source) is None  # Left to the field's max_length.
+    html = render_markdown(source)
+    assert "<em>" not in html
+    assert squashed(visible_text(html)) == squashed(source)
+
+
+def test_strict_rendering_raises_the_validators_message():
+    with pytest.raises(ValidationError) as raised:
+        render_markdown("[" * 1000, strict=True)
+
+    assert raised.value.messages == [refusal("[" * 1000)]
+    assert render_markdown("*ok*", strict=True) == "<p><em>ok</em></p>\n"
+
+
+@pytest.mark.parametrize(
+    "form, field",
+    [
+        (forms.AskForm, "body"),
+        (forms.AnswerForm, "body"),
+        (forms.FollowUpForm, "body"),
+        (forms_moderation.QuestionEditForm, "body"),
+        (forms_moderation.AnswerModerationEditForm, "body"),
+    ],
+)
+def test_every_markdown_field_uses_the_validator(form, field):
+    assert validate_markdown in form.base_fields[field].validators
+
+
+def test_an_answer_refused_by_the_validator_keeps_its_text():
+    form = forms.AnswerForm(data={"body": "[" * 500})
+
+    assert not form.is_valid()
+    assert "“[”" in form.errors["body"][0]
+    assert form["body"].value() == "[" * 500
