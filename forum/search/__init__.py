@@ -5,6 +5,11 @@ SQLite (forum.search.sqlite) an FTS5 table. The index is one SearchEntry per
 post, rebuilt with its thread by index_thread() in the post-write hook of
 every thread write, visibility copied in, so searches filter without joins;
 the hits shown are loaded through the visibility rules again.
+
+Searches are open to visitors, so each one's work is bounded whatever is typed:
+the engines get at most MAX_TERMS words of a query (bounded_query) and
+MAX_SIMILAR_TERMS of a title (similar_terms), and rank at most CANDIDATES
+matching posts, the newest, on either database.
 """
 
 from dataclasses import dataclass, field
@@ -20,8 +25,15 @@ from ..models import Answer, FollowUp, Question, SearchEntry
 from . import postgres, sqlite
 from .documents import entries_for
 
-# At most this many matching posts are ranked for one search.
+# At most this many matching posts are ranked for one search (or one title's similar questions).
 CANDIDATES = 1000
+# A query reaches the full-text engine as its first MAX_TERMS distinct words (stop words
+# not counted); a title for similar questions as its first MAX_SIMILAR_TERMS distinct
+# words of at least MIN_SIMILAR_LETTERS letters, of its first MAX_TITLE characters.
+MAX_TERMS = 8
+MAX_SIMILAR_TERMS = 8
+MIN_SIMILAR_LETTERS = 3
+MAX_TITLE = 200
 ANSWERED_BOOST = 0.25
 FEATURED_BOOST = 0.25
 # Private-use characters mark matches inside a snippet until it is escaped.
@@ -105,9 +117,57 @@ class Results:
     capped: bool = False
 
 
+def bounded_query(text, max_terms=None):
+    """The part of a search the engines get: its first `max_terms` (MAX_TERMS) distinct words.
+
+    The user's words and "quoted phrases" are kept as typed, in order (PostgreSQL
+    reads -word and OR in them), until `max_terms` words are counted: every word
+    of a phrase counts; a stop word does not; a repeated word is dropped, as is
+    a token with no word in it; a phrase or a hyphenated word that would pass the
+    limit is cut. A query within the limit reaches the engines as it was typed
+    but for those drops, so it finds what it found before.
+    """
+    max_terms = MAX_TERMS if max_terms is None else max_terms
+    kept, seen, count = [], set(), 0
+    for phrase, word in sqlite.TOKEN.findall(text or ""):
+        if count >= max_terms:
+            break
+        if phrase:
+            words = sqlite.WORD.findall(phrase.lower())
+            if words:
+                room = max_terms - count
+                kept.append(f'"{phrase}"' if len(words) <= room else f'"{" ".join(words[:room])}"')
+                count += min(len(words), room)
+            continue
+        words = sqlite.WORD.findall(word.lower())
+        new = list(dict.fromkeys(w for w in words if w not in sqlite.STOP_WORDS and w not in seen))
+        if not new:
+            if words and all(w in sqlite.STOP_WORDS for w in words):
+                kept.append(word)  # a stop word or an operator (OR): costs the engines nothing
+            continue
+        room = max_terms - count
+        whole = len(new) <= room and len(new) == len(
+            [w for w in words if w not in sqlite.STOP_WORDS]
+        )
+        kept.append(word if whole else " ".join(new[:room]))
+        seen.update(new[:room])
+        count += min(len(new), room)
+    return " ".join(kept)
+
+
+def similar_terms(title):
+    """The words of a title that similar questions are looked up by (at most MAX_SIMILAR_TERMS)."""
+    words = (
+        word
+        for word in sqlite.WORD.findall((title or "")[:MAX_TITLE].lower())
+        if len(word) >= MIN_SIMILAR_LETTERS and word not in sqlite.STOP_WORDS
+    )
+    return list(dict.fromkeys(words))[:MAX_SIMILAR_TERMS]
+
+
 def search(user, text, *, category=None, expert=None, answered_only=False) -> Results:
     """Threads matching `text` that `user` may see, best first (not yet loaded)."""
-    text = (text or "").strip()
+    text = bounded_query((text or "").strip())
     if not text:
         return Results()
     entries = visible_entries(user)
@@ -154,7 +214,8 @@ def load_hits(user, text, page_hits):
         if hit.question_id in questions
         and (hit.kind == SearchEntry.Kind.QUESTION or hit.post_id in visible.get(hit.kind, ()))
     ]
-    raw = backend().snippets(text, [hit.entry_id for hit in page_hits], START, STOP)
+    entry_ids = [hit.entry_id for hit in page_hits]
+    raw = backend().snippets(bounded_query(text), entry_ids, START, STOP)
     return [
         Hit(questions[hit.question_id], highlight(raw.get(hit.entry_id, "")), hit.score)
         for hit in page_hits
@@ -170,9 +231,9 @@ def highlight(snippet):
 
 def similar_questions(title, limit=5):
     """Up to `limit` public answered questions like this title, for the ask form."""
-    title = (title or "").strip()
+    title = (title or "").strip()[:MAX_TITLE]
     if len(title) < 3:
         return []
-    ids = backend().similar(title[:200], limit)
+    ids = backend().similar(title, similar_terms(title), limit, CANDIDATES)
     questions = Question.objects.select_related("category").in_bulk(ids)
     return [questions[pk] for pk in ids if pk in questions]

@@ -122,30 +122,36 @@ def snippets(text, entry_ids, start, stop):
     return dict(rows)
 
 
-def similar(title, limit):
-    """Public answered questions whose titles look like `title`: trigram and full text."""
+def similar(title, words, limit, newest):
+    """Public answered questions whose titles look like `title` (trigrams) or that match any
+    of `words` (full text: the best of the `newest` matches, as in a search)."""
     scores = {}
     trigram = (
         Question.objects.public()
         .answered()
         .filter(title__trigram_similar=title)
         .annotate(similarity=TrigramSimilarity("title", title))
-        .order_by("-similarity")
+        .order_by("-similarity", "-pk")
         .values_list("pk", "similarity")[: limit * 4]
     )
     for pk, similarity in trigram:
         scores[pk] = scores.get(pk, 0) + similarity
-    words = " OR ".join(word for word in title.split() if word.isalnum())
     if words:
-        query = _query(words)
-        ranked = (
+        query = _query(" OR ".join(words))
+        newest = (
             SearchEntry.objects.filter(
                 kind=SearchEntry.Kind.QUESTION, is_public=True, answered=True, vector=query
             )
+            .order_by("-question_id")
+            .values("id")[:newest]
+        )
+        ranked = (
+            SearchEntry.objects.filter(pk__in=newest)
             .annotate(score=SearchRank(F("vector"), query))
-            .order_by("-score")
+            .order_by("-score", "-question_id")
             .values_list("question_id", "score")[: limit * 4]
         )
         for pk, score in ranked:
             scores[pk] = scores.get(pk, 0) + score
-    return sorted(scores, key=scores.get, reverse=True)[:limit]
+    # Equal scores (titles alike but for a word): the newest question first.
+    return sorted(scores, key=lambda pk: (-scores[pk], -pk))[:limit]

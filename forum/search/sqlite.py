@@ -1,9 +1,17 @@
-"""Search on SQLite: an FTS5 table (porter stemming) keyed by entry id, ranked by bm25."""
+"""Search on SQLite: an FTS5 table (porter stemming) keyed by entry id, ranked by bm25.
+
+The FTS5 table is read newest entry first (its rowid order, which costs nothing),
+each matching row checked against the reader's entries by primary key, until
+`limit` rows pass: only those are ranked. (Written as `rowid IN (entries)`, SQLite
+would instead look every visible entry up in the FTS5 index with the whole query:
+seconds on a few thousand threads.)
+"""
 
 import re
 from contextlib import contextmanager
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from ..models import SearchEntry
 
@@ -113,20 +121,30 @@ def remove(entry_ids):
             )
 
 
+def _newest_matches(entries):
+    """SQL (and its parameters) for the FTS5 rows matching %s that are among `entries`,
+    newest first, with their bm25 score as `rank` (lower is better); LIMIT %s follows."""
+    # Correlated on the FTS5 row: one primary-key lookup per row read, nothing built up front.
+    inner, params = (
+        entries.filter(pk=RawSQL("forum_search_fts.rowid", ())).values("id").query.sql_with_params()
+    )
+    sql = (
+        f"SELECT rowid, {BM25} AS rank FROM forum_search_fts "  # noqa: S608 - Django's SQL
+        f"WHERE forum_search_fts MATCH %s AND EXISTS ({inner}) ORDER BY rowid DESC LIMIT %s"
+    )
+    return sql, params
+
+
 def candidates(text, entries, limit):
-    """[(entry id, question id, score, answered, featured, kind, post id)], the best `limit`."""
+    """[(entry id, question id, score, answered, featured, kind, post id)] of the newest
+    `limit` matching entries (as on PostgreSQL): a common word costs no more than a rare one."""
     match = match_expression(text)
     if not match:
         return []
-    inner, params = entries.values("id").query.sql_with_params()
+    sql, params = _newest_matches(entries)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, -{BM25} FROM forum_search_fts "  # noqa: S608 - inner is Django's SQL
-            f"WHERE forum_search_fts MATCH %s AND rowid IN ({inner}) "
-            f"ORDER BY {BM25} LIMIT %s",
-            [match, *params, limit],
-        )
-        scores = dict(cursor.fetchall())
+        cursor.execute(sql, [match, *params, limit])
+        scores = {pk: -rank for pk, rank in cursor.fetchall()}
     rows = SearchEntry.objects.filter(pk__in=scores).values_list(
         "id", "question_id", "answered", "featured", "kind", "post_id"
     )
@@ -148,20 +166,20 @@ def snippets(text, entry_ids, start, stop):
         return dict(cursor.fetchall())
 
 
-def similar(title, limit):
-    """Public answered questions whose title and text match any of the title's words."""
-    match = match_expression(title, joiner=" OR ")
+def similar(title, words, limit, newest):
+    """Public answered questions whose title and text match any of `words` (the title's,
+    bounded by the caller): the best `limit` of the `newest` that match."""
+    match = " OR ".join(f'"{word}"' for word in words)
     if not match:
         return []
     entries = SearchEntry.objects.filter(
         kind=SearchEntry.Kind.QUESTION, is_public=True, answered=True
     )
-    inner, params = entries.values("id").query.sql_with_params()
+    sql, params = _newest_matches(entries)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT rowid FROM forum_search_fts "  # noqa: S608 - inner is Django's SQL
-            f"WHERE forum_search_fts MATCH %s AND rowid IN ({inner}) ORDER BY {BM25} LIMIT %s",
-            [match, *params, limit],
+            f"SELECT rowid FROM ({sql}) ORDER BY rank, rowid DESC LIMIT %s",  # noqa: S608
+            [match, *params, newest, limit],
         )
         ids = [row[0] for row in cursor.fetchall()]
     order = {pk: i for i, pk in enumerate(ids)}

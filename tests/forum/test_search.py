@@ -4,6 +4,7 @@ import io
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -278,3 +279,124 @@ def test_one_entry_per_post_whatever_the_writes():
 
     kinds = list(SearchEntry.objects.values_list("kind", "post_id"))
     assert len(kinds) == len(set(kinds)) == 3
+
+
+# The work of one search or one title's similar questions is bounded whatever is typed:
+# at most search.MAX_TERMS words reach the engine, at most CANDIDATES posts are ranked.
+
+LONG_QUERY = " ".join(f"word{n}" for n in range(200))
+
+
+def engine_words(text):
+    """The words of a query that an engine matches: stop words aside, each once."""
+    return {
+        w for w in search.sqlite.WORD.findall(text.lower()) if w not in search.sqlite.STOP_WORDS
+    }
+
+
+def test_a_query_reaches_the_engine_as_its_first_words():
+    assert search.bounded_query(LONG_QUERY) == " ".join(f"word{n}" for n in range(8))
+    assert search.MAX_TERMS == 8
+    # A phrase's words count, and a long phrase or hyphenated word is cut.
+    assert (
+        search.bounded_query('"' + LONG_QUERY + '"')
+        == '"word0 word1 word2 word3 word4 word5 word6 word7"'
+    )
+    assert search.bounded_query("-".join(["knee"] * 50 + ["pain"])) == "knee pain"
+    # Repeats and stop words are not counted (nor repeats kept); the first new words are.
+    repeated = "the knee " * 50 + "hip ankle shin calf heel toe foot thigh"
+    assert engine_words(search.bounded_query(repeated)) == {
+        "knee", "hip", "ankle", "shin", "calf", "heel", "toe", "foot"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["IT band", '"foam roller" technique', "knee -surgery", "knee or hip", "a* OR -b",
+     '"unbalanced quote', "tennis elbow after a long match on clay courts"],
+)  # fmt: skip
+def test_an_ordinary_query_reaches_the_engine_as_typed(text):
+    assert search.bounded_query(text) == text
+
+
+def test_a_200_word_query_costs_what_a_short_one_does(django_assert_max_num_queries, monkeypatch):
+    QuestionFactory(title="Plantar fasciitis heel pain", body="word3 word5 word7")
+    engine = search.backend()
+    given = []
+    for name in ("candidates", "snippets"):
+        real = getattr(engine, name)
+        monkeypatch.setattr(
+            engine, name, lambda text, *args, real=real: given.append(text) or real(text, *args)
+        )
+
+    with django_assert_max_num_queries(2):
+        search.search(AnonymousUser(), LONG_QUERY)
+    with django_assert_max_num_queries(6):  # the page: as many as for one word
+        find(LONG_QUERY)
+
+    assert given and all(len(engine_words(text)) <= search.MAX_TERMS for text in given)
+
+
+def test_words_past_the_limit_are_ignored_not_required():
+    QuestionFactory(title="Plantar fasciitis heel pain", body="Worse in the morning after rest.")
+    words = "plantar fasciitis heel pain worse morning after rest"
+
+    assert titles(find(words)) == ["Plantar fasciitis heel pain"]
+    assert titles(find(words + " zebra giraffe")) == ["Plantar fasciitis heel pain"]
+    assert titles(find("zebra " + words)) == []
+
+
+def test_only_the_newest_matches_are_ranked(monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    questions = [QuestionFactory(title=f"Sciatica case {n}") for n in range(5)]
+
+    results = search.search(AnonymousUser(), "sciatica")
+
+    assert {hit.question_id for hit in results.hits} == {q.pk for q in questions[2:]}
+    assert results.capped
+
+
+def test_similar_questions_for_a_long_title_are_bounded(client, django_assert_max_num_queries):
+    AnswerFactory(question__title="Knee hurts after running downhill")
+    AnswerFactory(question__title="Shoulder clicks when lifting")
+    title = ("knee hurts after running " + " ".join(f"word{n}" for n in range(60)))[:200]
+    assert len(title) == 200
+    engine = search.backend()
+    given = []
+    real = engine.similar
+
+    def spy(title, words, limit, newest):
+        given.append((title, words, newest))
+        return real(title, words, limit, newest)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "similar", spy)
+        with django_assert_max_num_queries(3):
+            fragment = client.get(reverse("forum:similar"), {"title": title + " more" * 500})
+
+    assert "Knee hurts after running downhill" in fragment.text
+    assert "Shoulder" not in fragment.text
+    [(passed_title, words, newest)] = given
+    assert len(passed_title) <= search.MAX_TITLE
+    assert words == ["knee", "hurts", "after", "running", "word0", "word1", "word2", "word3"]
+    assert newest == search.CANDIDATES
+
+
+def test_similar_terms_skip_short_words_stop_words_and_repeats():
+    assert search.similar_terms("Is my IT band OK? band, band, band... knee!") == ["band", "knee"]
+    assert len(search.similar_terms(LONG_QUERY)) == search.MAX_SIMILAR_TERMS
+    assert search.similar_terms("abc " * 50 + LONG_QUERY) == ["abc"]  # its first 200 characters
+
+
+def test_similar_questions_rank_only_the_newest_matches(monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    answered = [
+        AnswerFactory(
+            question__title=f"Sciatica flares up after every long drive home from work, case {n}"
+        ).question
+        for n in range(4)
+    ]
+
+    found = search.similar_questions("sciatica")
+
+    assert {q.pk for q in found} == {q.pk for q in answered[2:]}
