@@ -45,8 +45,12 @@ migrate: install
 seed: migrate
 	DEBUG=true $(PY) manage.py seed
 
+# Links in e-mails (SITE_URL) lead to the address served here, unless SITE_URL is set.
+# A server listening on every interface (0.0.0.0) is reached at 127.0.0.1 on this machine.
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+
 run: seed
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium (never a downloaded browser). It is
 # installed when missing and we may; otherwise those tests skip, saying why.

@@ -34,10 +34,16 @@ from django.utils import timezone
 from config.pagecache import content_changed
 
 from .audit import AuditAction, record
-from .models import Channel, Notification, NotificationKind, NotificationPreference
+from .models import (
+    Channel,
+    ContactMessage,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from .models.notifications import ALWAYS_ON
 from .notifications import notify
-from .roles import MODERATORS_GROUP, can_suspend
+from .roles import MODERATORS_GROUP, can_suspend, is_moderator, moderators
 from .signals import stopped_taking_questions
 
 
@@ -225,9 +231,71 @@ def unsubscribe(*, user, kind):
 
 
 @action(shown=False)
-def mark_read(*, user, notification=None):
-    """Mark one of the member's notifications read, or all of them; returns how many."""
+def mark_read(*, user, notification=None, thread_id=None):
+    """Mark the member's notifications read: one, those about one thread (they are reading
+    it), or all of them; returns how many. One UPDATE, whatever their number."""
     unread = Notification.objects.filter(recipient=user, read_at=None)
     if notification is not None:
         unread = unread.filter(pk=notification.pk)
+    if thread_id is not None:
+        unread = unread.filter(thread_id=thread_id)
     return unread.update(read_at=timezone.now())
+
+
+# -- The contact form ---------------------------------------------------------------------------
+
+
+@action(shown=False)
+def send_contact_message(
+    *, sender, email, topic, subject, body, name="", submission_key=None
+) -> tuple[ContactMessage, bool]:
+    """Store a message for the moderators and tell every one of them; returns (message, new).
+
+    Anyone may write, a suspended member too (the contact form is how they reach
+    the moderators); the view rate-limits it. A member's own address and name are
+    used. The same form sent twice (same key) is the first message, told once.
+    """
+    if sender is not None and sender.is_authenticated:
+        email, name = sender.email, sender.display_name or name
+    else:
+        sender = None
+    values = dict(sender=sender, name=name, topic=topic, subject=subject, body=body)
+    if submission_key is None:
+        message, created = ContactMessage.objects.create(email=email, **values), True
+    else:
+        message, created = ContactMessage.objects.get_or_create(
+            email=email, submission_key=submission_key, defaults=values
+        )
+    if not created:
+        return message, False
+    text = " ".join(body.split())
+    who = f"{name} <{email}>" if name else email
+    for moderator in moderators(get_user_model().objects.all()):
+        notify(
+            moderator,
+            NotificationKind.CONTACT,
+            title=f"Contact form: {subject}",
+            body=f"From {who}, about {message.get_topic_display().lower()}: "
+            f"{text[:300]}{'…' if len(text) > 300 else ''}",
+            url=message.get_absolute_url(),
+        )
+    return message, True
+
+
+@action(shown=False)
+def update_contact_message(*, message, moderator, handled=None) -> ContactMessage:
+    """A moderator reads a contact message (handled=None), marks it handled, or reopens it."""
+    require(is_moderator(moderator), "Only moderators read the contact messages.")
+    message = ContactMessage.objects.select_for_update().get(pk=message.pk)
+    now = timezone.now()
+    changed = []
+    if message.read_at is None:
+        message.read_at = now
+        changed.append("read_at")
+    if handled is not None and handled != (message.handled_at is not None):
+        message.handled_at = now if handled else None
+        message.handled_by = moderator if handled else None
+        changed += ["handled_at", "handled_by"]
+    if changed:
+        message.save(update_fields=changed)
+    return message

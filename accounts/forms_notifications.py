@@ -1,9 +1,25 @@
 from django import forms
 
 from .models import Channel, NotificationKind
-from .models.notifications import ALWAYS_ON
+from .models.notifications import ALWAYS_ON, MODERATOR_KINDS
 from .notifications import preferences
 from .roles import in_moderators_group
+
+# Kinds only experts (and applicants: anyone with an expert profile) receive; members are
+# not offered them.
+EXPERT_KINDS = {
+    NotificationKind.QUESTION_ADDRESSED,
+    NotificationKind.OPEN_QUESTION,
+    NotificationKind.RATING,
+    NotificationKind.EXPERT_DECISION,
+    NotificationKind.CREDENTIAL_VERIFIED,
+}
+
+
+def has_expert_profile(user) -> bool:
+    """An expert or an applicant (the profile comes through the reverse one-to-one, loaded
+    with the signed-in user by accounts.backends: accounts imports no expert code)."""
+    return hasattr(user, "expert_profile")
 
 
 class NotificationSettingsForm(forms.Form):
@@ -22,8 +38,9 @@ class NotificationSettingsForm(forms.Form):
         self.kinds = [
             kind
             for kind in NotificationKind.values
-            # Flags go to moderators only.
-            if kind != NotificationKind.NEW_FLAG or in_moderators_group(user)
+            # Flags and contact messages go to moderators only.
+            if (kind not in MODERATOR_KINDS or in_moderators_group(user))
+            and (kind not in EXPERT_KINDS or has_expert_profile(user))
         ]
         for kind, label in NotificationKind.choices:
             if kind not in self.kinds:

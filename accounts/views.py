@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import actions
 from .forms import ProfileForm
@@ -49,7 +49,11 @@ def notifications(request):
     return render(request, "accounts/notifications.html", {"page_obj": page})
 
 
-@require_POST
+# A GET, so that a notification is a plain link (a new tab, a copied address). It writes
+# nothing but the reader's own read flag, on their own notification (someone else's is a
+# 404): a prefetch or another site's link can at most mark it read early. POST is still
+# taken from pages rendered before.
+@require_http_methods(["GET", "POST"])
 @login_required
 def read_notification(request, pk):
     """Mark one notification read and go to the thing it is about."""

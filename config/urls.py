@@ -2,10 +2,11 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views_contact import contact
 from forum.urls import preview_urlpatterns
 from forum.views.browse import home
 
-from . import views
+from . import pages, views
 
 admin.autodiscover()
 admin.site.login = secure_admin_login(admin.site.login)
@@ -14,6 +15,11 @@ urlpatterns = [
     path("", home, name="home"),
     path("livez/", views.livez, name="livez"),
     path("healthz/", views.healthz, name="healthz"),
+    path("about/", pages.about, name="about"),
+    path("about/experts/", pages.vetting, name="vetting"),
+    path("terms/", pages.terms, name="terms"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("contact/", contact, name="contact"),
     path("", include("forum.urls")),
     *preview_urlpatterns,
     path("experts/", include("experts.urls")),

@@ -120,15 +120,16 @@ def refresh(*user_ids) -> ExpertProfile | None:
     medians = _medians(ids)
     Question = apps.get_model("forum", "Question")
     Decline = apps.get_model("forum", "Decline")
+    # A question its asker withdrew before the answer does not count against the expert.
     addressed = _grouped(
-        Question.objects.filter(expert_id__in=ids, visibility="public", is_hidden=False),
+        Question.objects.public().filter(expert_id__in=ids),
         "expert_id",
         n=Count("id"),
     )
     declined = _grouped(
         Decline.objects.filter(
             expert_id__in=ids, question__visibility="public", question__is_hidden=False
-        ),
+        ).exclude(question__status="withdrawn"),
         "expert_id",
         n=Count("id"),
     )

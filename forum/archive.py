@@ -11,14 +11,23 @@ archive's index before loading them, instead of reading past every row before it
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils.functional import cached_property
 
 from config.pagecache import remember
 
-from .models import Category, Question
+from .models import Answer, Category, Question
 
 PAGE_SIZE = 20
+
+# The archive's orders (?order=): label and ORDER BY, each served by an index
+# of Question.Meta, site-wide and per category.
+ORDERS = {
+    "newest": ("Newest", ("-created_at", "-id")),
+    "answered": ("Recently answered", ("-answered_at", "-id")),
+    "rated": ("Best rated", ("-best_rating", "-answered_at", "-id")),
+}
+DEFAULT_ORDER = "newest"
 
 
 @dataclass
@@ -43,11 +52,27 @@ def answered_counts() -> dict[int, int]:
     return remember("archive-counts", count)
 
 
+def unanswered_counts() -> dict[int, int]:
+    """{category id: its public questions waiting for an answer}, shared until the next write."""
+
+    def count():
+        return dict(
+            Question.objects.public()
+            .unanswered()
+            .values_list("category")
+            .annotate(n=Count("id"))
+            .values_list("category", "n")
+        )
+
+    return remember("unanswered-counts", count)
+
+
 class Archive:
     """The category tree and the listings, from one read of the categories and their counts."""
 
-    def __init__(self):
-        self.counts = answered_counts()
+    @cached_property
+    def counts(self):
+        return answered_counts()
 
     @cached_property
     def categories(self):
@@ -71,43 +96,72 @@ class Archive:
             return nodes[root.pk].children
         return tops
 
-    def page(self, request, category=None):
-        """The requested page of the listing of `category`'s subtree, or of the whole archive."""
-        if category is None:
-            listing = Listing(Question.objects.public().answered(), sum(self.counts.values()))
-        else:
-            ids = {
-                c.pk
-                for c in self.categories
-                if c.path == category.path or c.path.startswith(f"{category.path}/")
-            }
-            listing = Listing(
-                Question.objects.public().answered().filter(category__in=ids),
-                sum(n for pk, n in self.counts.items() if pk in ids),
-            )
+    def subtree(self, category) -> set[int]:
+        """The ids of `category` and of every category below it."""
+        return {
+            c.pk
+            for c in self.categories
+            if c.path == category.path or c.path.startswith(f"{category.path}/")
+        }
+
+    def page(self, request, category=None, *, order=DEFAULT_ORDER, expert=None, featured=False):
+        """The requested page of the listing of `category`'s subtree, or of the whole archive.
+
+        `order` is a key of ORDERS; `expert` keeps the questions that user's shown
+        answer is on, `featured` those with an editor's pick. Without those two
+        the count comes from the shared counts; with them it is one COUNT query.
+        """
+        questions = Question.objects.public().answered()
+        counts = self.counts
+        if category is not None:
+            ids = self.subtree(category)
+            questions = questions.filter(category__in=ids)
+            counts = {pk: n for pk, n in counts.items() if pk in ids}
+        answers = Answer.objects.filter(question=OuterRef("pk"), is_hidden=False)
+        if expert is not None:
+            questions = questions.filter(Exists(answers.filter(author=expert)))
+        if featured:
+            questions = questions.filter(Exists(answers.filter(is_featured=True)))
+        total = questions.count if expert is not None or featured else sum(counts.values())
+        listing = Listing(questions, total, ORDERS.get(order, ORDERS[DEFAULT_ORDER])[1])
+        return Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
+
+    def unanswered_page(self, request, category=None):
+        """The requested page of the public questions still waiting for an answer, newest first."""
+        counts = unanswered_counts()
+        questions = Question.objects.public().unanswered()
+        if category is not None:
+            ids = self.subtree(category)
+            questions = questions.filter(category__in=ids)
+            counts = {pk: n for pk, n in counts.items() if pk in ids}
+        listing = Listing(questions, sum(counts.values()))
         return Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 class Listing:
-    """Questions newest first, as a Paginator wants them, with a count known beforehand.
+    """Questions in one order (newest first by default), as a Paginator wants them.
 
+    The count is known beforehand, or `total` is a function that counts once.
     A slice takes the page's ids from the archive index (an index-only scan,
     however deep the page), then loads those rows with what the list shows.
     """
 
-    def __init__(self, questions, total):
+    def __init__(self, questions, total, order=ORDERS[DEFAULT_ORDER][1]):
         self.questions = questions
         self.total = total
+        self.order = order
+
+    @cached_property
+    def _count(self):
+        return self.total() if callable(self.total) else self.total
 
     def count(self):
-        return self.total
+        return self._count
 
     def __len__(self):
-        return self.total
+        return self._count
 
     def __getitem__(self, index):
-        ids = list(
-            self.questions.order_by("-created_at", "-id").values_list("pk", flat=True)[index]
-        )
+        ids = list(self.questions.order_by(*self.order).values_list("pk", flat=True)[index])
         rows = Question.objects.with_listing_data().in_bulk(ids)
         return [rows[pk] for pk in ids if pk in rows]

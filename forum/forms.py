@@ -18,7 +18,42 @@ def markdown_widget(rows=10):
     return MarkdownxWidget(attrs={"rows": rows, "maxlength": MAX_BODY_LENGTH})
 
 
+def tree_order(categories):
+    """Categories depth first, siblings in the order given: the category tree's, when they
+    come in Category's own ordering (position, then name), as the tree's do.
+
+    A category whose parent is not among them (an expert's own subset) starts a branch.
+    """
+    categories = list(categories)
+    ids = {c.pk for c in categories}
+    children = {}
+    for category in categories:
+        parent = category.parent_id if category.parent_id in ids else None
+        children.setdefault(parent, []).append(category)
+    ordered = []
+
+    def walk(parent):
+        for category in children.get(parent, []):
+            ordered.append(category)
+            walk(category.pk)
+
+    walk(None)
+    return ordered
+
+
+class TreeOrderIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for category in tree_order(self.queryset.order_by(*Category._meta.ordering)):
+            yield self.choice(category)
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
+    """The categories in the tree's order (see tree_order), whatever the queryset's."""
+
+    iterator = TreeOrderIterator
+
     def label_from_instance(self, category):
         # Indent by depth so the tree reads in a plain <select>.
         label = f"{'\u2003' * category.depth}{category.name}"
@@ -50,9 +85,24 @@ def no_experts_message(category) -> str:
     )
 
 
+# An expert's headline in a list is cut on a word after this many characters; the
+# option's title, and the expert's profile, carry it in full.
+HEADLINE_IN_LIST = 60
+
+
+def short_headline(headline, length=HEADLINE_IN_LIST) -> str:
+    headline = " ".join(headline.split())
+    if len(headline) <= length:
+        return headline
+    cut = headline[: length + 1].rsplit(" ", 1)[0].rstrip(" ,;:.-—") or headline[:length]
+    return f"{cut}…"
+
+
 class ExpertChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, profile):
-        label = f"{profile.user.display_name} — {profile.headline}"
+        label = profile.user.display_name
+        if profile.headline:
+            label += f" — {short_headline(profile.headline)}"
         reason = unavailable_reason(profile)
         return f"{label} ({reason})" if reason else label
 
@@ -86,6 +136,8 @@ class ExpertSelect(forms.Select):
         instance = getattr(value, "instance", None)
         if instance is not None and unavailable_reason(instance):
             option["attrs"]["disabled"] = True
+        if instance is not None and instance.headline:
+            option["attrs"]["title"] = f"{instance.user.display_name} — {instance.headline}"
         return option
 
 
@@ -120,7 +172,7 @@ def away_experts(category):
 
 class AskForm(forms.Form):
     category = CategoryChoiceField(
-        queryset=Category.objects.order_by("path"),
+        queryset=Category.objects.all(),
         empty_label="Choose a category…",
         help_text="Where your question belongs. It decides which experts can answer.",
     )
@@ -158,12 +210,12 @@ class AskForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
         if expert is not None:
-            # "Ask this expert": only the expert's own categories.
+            # "Ask this expert": only the expert's own categories, and no open question.
             paths = list(expert.categories.values_list("path", flat=True))
-            self.fields["category"].queryset = Category.objects.filter(path__in=paths).order_by(
-                "path"
-            )
+            self.fields["category"].queryset = Category.objects.filter(path__in=paths)
             self.fields["expert"].empty_label = None
+            name = expert.user.display_name
+            self.fields["expert"].help_text = f"This question goes to {name} alone."
         self.fields["category"].served = categories_with_experts()
         category = self._selected_category()
         self.away_experts = away_experts(category) if expert is None else []
@@ -248,6 +300,54 @@ class DeclineForm(forms.Form):
         return cleaned
 
 
+class QuestionAskerEditForm(forms.Form):
+    """The asker's edit of a question nobody has answered yet (forum.actions.edit_own_question)."""
+
+    title = forms.CharField(max_length=200, min_length=MIN_TITLE_LENGTH)
+    category = CategoryChoiceField(
+        queryset=Category.objects.all(),
+        help_text="Moving it to a category its expert does not answer in opens a public "
+        "question to that category's experts; a private one must stay with its expert.",
+    )
+    body = forms.CharField(
+        label="Your question",
+        max_length=MAX_BODY_LENGTH,
+        validators=[validate_markdown],
+        widget=markdown_widget(),
+        help_text="Markdown works: **bold**, lists, links. The earlier text is kept.",
+    )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        help_text="You can change this until the question is answered. Once answered, a "
+        "private question stays private: the expert wrote for you alone.",
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.fields["category"].served = categories_with_experts()
+        if question.expert_id is None:
+            # Open to a category: public by nature (a private question goes to one expert).
+            self.fields["visibility"].choices = [(Visibility.PUBLIC, Visibility.PUBLIC.label)]
+            self.fields["visibility"].help_text = (
+                "A question open to every expert of a category is public. To keep it private, "
+                "withdraw it and ask one expert instead."
+            )
+
+    @classmethod
+    def for_question(cls, question, data=None):
+        initial = {
+            "title": question.title,
+            "category": question.category,
+            "body": question.body,
+            "visibility": question.visibility,
+            "base_version": question.version,
+        }
+        return cls(data, initial=initial, question=question)
+
+
 class RerouteForm(forms.Form):
     """Where the asker sends a question next: one expert, or every expert of a category."""
 
@@ -315,15 +415,24 @@ class RerouteForm(forms.Form):
         return cleaned
 
 
-SCORES = [(n, str(n)) for n in range(10, 0, -1)]
+# No score is chosen for the asker: a rating is given, never a default.
+SCORES = [("", "Choose…"), *((n, str(n)) for n in range(10, 0, -1))]
+
+
+def score_field(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCORES,
+        coerce=int,
+        empty_value=None,
+        error_messages={"required": f"Choose a score for {label.lower()}."},
+    )
 
 
 class RatingForm(forms.Form):
-    knowledgeability = forms.TypedChoiceField(choices=SCORES, coerce=int, initial=10)
-    clarity = forms.TypedChoiceField(
-        label="Clarity of response", choices=SCORES, coerce=int, initial=10
-    )
-    politeness = forms.TypedChoiceField(choices=SCORES, coerce=int, initial=10)
+    knowledgeability = score_field("Knowledgeability")
+    clarity = score_field("Clarity of response")
+    politeness = score_field("Politeness")
     thank_you_note = forms.CharField(
         label="Thank-you note",
         max_length=1000,

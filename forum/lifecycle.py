@@ -9,17 +9,26 @@ A question is in one state (Question.status):
     returned   back with the asker: the expert did not answer in time, stopped
                taking questions, or their only answer was hidden
     resolved   the asker marked it resolved
+    withdrawn  the asker took it back before any answer; only they and the
+               moderators see it, and they may ask it again
 
 Locked and hidden are flags on top: a locked or hidden question keeps its
 state but takes no step a member could take until a moderator lifts the flag.
 
 STEPS is the table of every move: its name, the states it leaves from, the
-states it leads to, and who takes it. Actions move a question only through
-move(), which refuses a step the table does not allow from where the question
-is; the permission rules (forum.permissions) ask allows(); and every text a
-page shows about where a question stands comes from describe(). No state is
-without a way out: returned and declined lead back to addressed or open,
-resolved can be reopened, and the moderators lift locks and hides.
+states it leads to, and who takes it. Until a question is answered (UNANSWERED)
+its asker may edit it (the "edit" step keeps the state, except that a public
+question moved to a category its expert does not answer in opens to that
+category's experts) or withdraw it; "ask_again" puts a withdrawn question
+back where it was, fresh: addressed to the same expert (with a new deadline)
+when they can still be asked, else back with the asker ("returned").
+
+Actions move a question only through move(), which refuses a step the table
+does not allow from where the question is; the permission rules
+(forum.permissions) ask allows(); and every text a page shows about where a
+question stands comes from describe(). No state is without a way out: returned
+and declined lead back to addressed or open, resolved can be reopened,
+withdrawn can be asked again, and the moderators lift locks and hides.
 """
 
 from dataclasses import dataclass
@@ -35,6 +44,8 @@ from .models import Question, ReturnReason
 from .models import QuestionStatus as S
 
 WAITING = frozenset({S.ADDRESSED, S.OPEN})
+# No answer yet: the asker may still edit or withdraw the question.
+UNANSWERED = frozenset({S.ADDRESSED, S.OPEN, S.DECLINED, S.RETURNED})
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,22 @@ STEPS = [
     ),
     Step("resolve", frozenset({S.ANSWERED}), frozenset({S.RESOLVED}), "the asker"),
     Step("reopen", frozenset({S.RESOLVED}), frozenset({S.ANSWERED}), "the asker"),
+    Step(
+        "edit",
+        UNANSWERED,
+        UNANSWERED,
+        "the asker, before an answer: title, text, category, visibility; the state is kept, "
+        "but a public question moved to a category its expert does not answer in opens to "
+        "that category's experts",
+    ),
+    Step("withdraw", UNANSWERED, frozenset({S.WITHDRAWN}), "the asker, before an answer"),
+    Step(
+        "ask_again",
+        frozenset({S.WITHDRAWN}),
+        UNANSWERED,
+        "the asker: back where it was before withdrawing; an expert who can no longer be "
+        "asked sends it back to the asker (returned)",
+    ),
 ]
 TRANSITIONS = {step.name: step for step in STEPS}
 
@@ -105,14 +132,17 @@ def move(question, name, to, *, reason=""):
         raise Refused(f"This question is {question.get_status_display().lower()}: that step "
                       "is not open to it now.")  # fmt: skip
     now = timezone.now()
+    # A withdrawn question remembers where it was (and why it was returned) for asking again.
+    question.withdrawn_from = question.status if to == S.WITHDRAWN else ""
     question.status = to
-    question.returned_reason = reason if to == S.RETURNED else ""
+    question.returned_reason = reason if to in (S.RETURNED, S.WITHDRAWN) else ""
     if to in WAITING:
         question.addressed_at = now
     question.last_activity_at = now
     Question.objects.filter(pk=question.pk).update(
         status=to,
         returned_reason=question.returned_reason,
+        withdrawn_from=question.withdrawn_from,
         addressed_at=question.addressed_at,
         last_activity_at=now,
     )
@@ -196,6 +226,7 @@ TONES = {
     S.DECLINED: "warning",
     S.RETURNED: "warning",
     S.RESOLVED: "success",
+    S.WITHDRAWN: "",
 }
 
 
@@ -265,6 +296,13 @@ def describe(question, user=None, *, reply_pending=False) -> Standing:
             sentence += " You can still reply to their open follow-up."
         elif is_asker:
             sentence += " You can reopen it to follow up again."
+    elif status == S.WITHDRAWN:
+        sentence = (
+            "You withdrew this question: only you and the moderators can see it. "
+            "You can ask it again below."
+            if is_asker
+            else f"{asker} withdrew this question; only they and the moderators can see it."
+        )
     else:
         sentence = ""
     return Standing(label, tone, sentence)

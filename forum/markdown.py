@@ -17,7 +17,9 @@ markdown-it-py is slow on some input and silently drops text on other input;
   continuation lines included: `MAX_QUOTED_LINES` lines times levels;
 - list items are its costliest block: `MAX_LIST_ITEMS`;
 - past its `maxNesting` (100 levels; a list takes two) markdown-it drops the
-  rest of the post without a word: lists and quotes nest `MAX_NESTING` deep.
+  rest of the post without a word: lists and quotes nest `MAX_NESTING` deep;
+- bare links (linkify): each "://" looks back only as far as the longest
+  scheme, and linkify-it looks ahead at most `MAX_BARE_URL` characters.
 
 `render_markdown()` applies the same checks to text that did not go through
 a form (posts stored before them): what they refuse is shown as escaped plain
@@ -31,6 +33,7 @@ from html import escape
 
 import nh3
 from django.core.exceptions import ValidationError
+from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import table as _table_rule
 
@@ -50,6 +53,9 @@ MAX_QUOTED_LINES = 5_000
 # List items (lines starting with "-", "*", "+", "1." or "1)"), the most
 # work per character for markdown-it.
 MAX_LIST_ITEMS = 1_000
+# Characters of a bare link (https://…) taken as its address: more than any
+# real one has; linkify-it reads ahead this far at most for each link.
+MAX_BARE_URL = 2_000
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "blockquote", "pre", "code", "em", "strong", "del", "s",
@@ -69,10 +75,103 @@ BRACKETS_MESSAGE = (
     "format. Close each “[” with a “]”, or type \\[ for a bracket meant as plain text."
 )
 
-_md = MarkdownIt("js-default", {"breaks": True, "html": False})
-# Images would load from other sites (tracking, mixed content, and the CSP
-# blocks them anyway); the markdown stays as typed.
-_md.disable("image")
+_md = MarkdownIt("js-default", {"breaks": True, "html": False, "linkify": True})
+
+
+class _Linkify(LinkifyIt):
+    """Bare addresses that a reader means as links: http(s)://… and www.… only.
+
+    linkify-it's other guesses ("notes.md", "setup.py": real country domains)
+    would turn file names into links; e-mail addresses in public posts stay text.
+    """
+
+    def match(self, text):
+        found = [
+            link
+            for link in super().match(text) or ()
+            if link.schema or link.raw.lower().startswith("www.")
+        ]
+        return found or None
+
+
+# Only the schemes nh3 lets through: an ftp:// or //host link would lose its href.
+_md.linkify = (
+    _Linkify(options={"fuzzy_link": True, "fuzzy_email": False, "fuzzy_ip": False})
+    .add("ftp:", None)
+    .add("//", None)
+)
+
+# The longest scheme a bare link may start with ("https"), and one more character.
+_SCHEME_LOOKBACK = 6
+_SCHEME_BEFORE = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
+
+
+def _linkify_inline(state, silent):
+    """markdown-it's inline linkify rule, reading only the end of the text before "://".
+
+    Its own rule searches all the text since the last markup for the scheme at
+    each "://", which makes "a://" repeated quadratic (a third of a second).
+    """
+    if state.linkLevel > 0 or not state.src.startswith("://", state.pos):
+        return False
+    before = state.pending[-_SCHEME_LOOKBACK:]
+    scheme = _SCHEME_BEFORE.search(before)
+    # A scheme running back to the start of what was looked at is too long to be known.
+    if not scheme or (len(scheme.group(1)) == len(before) < len(state.pending)):
+        return False
+    proto = scheme.group(1)
+    start = state.pos - len(proto)
+    # linkify-it looks ahead for the closing bracket of each "(" or "{" in the path:
+    # to the end of the text, for each link, unless the text it is given ends sooner.
+    if not (link := state.md.linkify.match_at_start(state.src[start : start + MAX_BARE_URL])):
+        return False
+    url = link.url.rstrip("*")  # A "*" at the end is emphasis, as markdown-it reads it.
+    full_url = state.md.normalizeLink(url)
+    if not state.md.validateLink(full_url):
+        return False
+    if not silent:
+        state.pending = state.pending[: -len(proto)]
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": full_url}
+        token.markup, token.info = "linkify", "auto"
+        token = state.push("text", "", 0)
+        token.content = state.md.normalizeLinkText(url)
+        token = state.push("link_close", "a", -1)
+        token.markup, token.info = "linkify", "auto"
+    state.pos += len(url) - len(proto)
+    return True
+
+
+_md.inline.ruler.at("linkify", _linkify_inline)
+
+
+def _image_as_link(self, tokens, idx, options, env):
+    """An image is a link to it, "image: <alt text>", never loaded.
+
+    Loaded images would come from other sites (tracking, mixed content, and the
+    CSP blocks them anyway). Inside a link (a linked badge) it is the text alone.
+    """
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env).strip()
+    text = escape(f"image: {alt}" if alt else "image", quote=False)
+    if token.meta.get("in_link"):
+        return text
+    return f'<a href="{escape(token.attrs["src"])}">{text}</a>'
+
+
+def _mark_images_in_links(state):
+    """Mark the images inside a link, in one pass: links do not nest."""
+    for block in state.tokens:
+        in_link = False
+        for token in block.children or ():
+            if token.type in ("link_open", "link_close"):
+                in_link = token.type == "link_open"
+            elif token.type == "image" and in_link:
+                token.meta["in_link"] = True
+
+
+_md.add_render_rule("image", _image_as_link)
+_md.core.ruler.push("images_in_links", _mark_images_in_links)
 
 # Work counters, kept in the env dict of one parse.
 _STEPS = "askexperts_link_search_steps"
@@ -312,3 +411,8 @@ def render_markdown(text: str, *, strict: bool = False) -> str:
             raise ValidationError(str(refused), code="markdown") from None
         return _clean(_plain_paragraphs(text))
     return _clean(html)
+
+
+# --- Rendered posts as plain text: excerpts in notifications, e-mails, meta tags -----
+
+# Elements that start a line of their own in plain text.

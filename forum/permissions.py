@@ -115,6 +115,30 @@ def can_reopen(user, question) -> bool:
     )
 
 
+def _askers_step(user, question, step) -> bool:
+    return (
+        can_post(user)
+        and user.pk == question.asker_id
+        and lifecycle.allows(question, step)
+        and is_open(question)
+    )
+
+
+def can_edit_question(user, question) -> bool:
+    """The asker changes title, text, category or visibility until the question is answered."""
+    return _askers_step(user, question, "edit")
+
+
+def can_withdraw(user, question) -> bool:
+    """The asker takes a question back until it is answered."""
+    return _askers_step(user, question, "withdraw")
+
+
+def can_ask_again(user, question) -> bool:
+    """The asker undoes their withdrawal."""
+    return _askers_step(user, question, "ask_again")
+
+
 def awaits_reply(answer, question) -> bool:
     """The last follow-up under the answer is the asker's, shown: the expert owes a reply.
 

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import actions, asking, browse, inbox, me, moderation, preview, searching, threads
+from .views import (
+    actions,
+    asker,
+    asking,
+    browse,
+    inbox,
+    me,
+    moderation,
+    preview,
+    searching,
+    threads,
+)
 
 app_name = "forum"
 
@@ -8,6 +19,7 @@ urlpatterns = [
     path("categories/", browse.categories, name="categories"),
     path("c/<path:path>/", browse.category, name="category"),
     path("answers/", browse.answers, name="answers"),
+    path("unanswered/", browse.unanswered, name="unanswered"),
     path("ask/", asking.ask, name="ask"),
     path("ask/similar/", searching.similar, name="similar"),
     path("search/", searching.search_page, name="search"),
@@ -19,6 +31,9 @@ urlpatterns = [
     path("q/<int:pk>/reroute/", actions.reroute, name="reroute"),
     path("q/<int:pk>/resolve/", actions.resolve, name="resolve"),
     path("q/<int:pk>/reopen/", actions.reopen, name="reopen"),
+    path("q/<int:pk>/edit/", asker.edit_question, name="edit_question"),
+    path("q/<int:pk>/withdraw/", asker.withdraw, name="withdraw"),
+    path("q/<int:pk>/ask-again/", asker.ask_again, name="ask_again"),
     path("q/<int:pk>/<slug:slug>/", threads.question_detail, name="question"),
     path("a/<int:pk>/", threads.answer_redirect, name="answer"),
     path("a/<int:pk>/follow-up/", actions.follow_up, name="follow_up"),

@@ -154,6 +154,23 @@ def _(w):
     return lambda: account_actions.mark_read(user=w.asker)
 
 
+@scenario("accounts.send_contact_message")
+def _(w):
+    return lambda: account_actions.send_contact_message(
+        sender=w.member, email="", topic="other", subject="Hello", body="A question."
+    )
+
+
+@scenario("accounts.update_contact_message")
+def _(w):
+    message, _ = account_actions.send_contact_message(
+        sender=None, email="visitor@example.com", topic="other", subject="Hi", body="Text."
+    )
+    return lambda: account_actions.update_contact_message(
+        message=message, moderator=w.moderator, handled=True
+    )
+
+
 @scenario("forum.save_category")
 def _(w):
     w.massage.name = "Sports massage"
@@ -213,6 +230,30 @@ def _(w):
 def _(w):
     actions.resolve_question(question=w.answered, asker=w.asker, confirmed=True)
     return lambda: actions.reopen_question(question=w.answered, asker=w.asker)
+
+
+@scenario("forum.edit_own_question")
+def _(w):
+    return lambda: actions.edit_own_question(
+        question=w.declined,
+        asker=w.asker,
+        title="IT band pain after long runs",
+        body=w.declined.body,
+        category=w.health,
+        visibility="private",
+        base_version=1,
+    )
+
+
+@scenario("forum.withdraw_question")
+def _(w):
+    return lambda: actions.withdraw_question(question=w.awaiting, asker=w.asker)
+
+
+@scenario("forum.ask_again")
+def _(w):
+    actions.withdraw_question(question=w.awaiting, asker=w.asker)
+    return lambda: actions.ask_again(question=w.awaiting, asker=w.asker)
 
 
 @scenario("forum.expire_question")
@@ -426,7 +467,7 @@ def derived_state():
         "search entries": sorted(SearchEntry.objects.values_list(*ENTRY_FIELDS)),
         "questions": list(
             Question.objects.order_by("pk").values_list(
-                "pk", "answer_count", "answered_at", "status"
+                "pk", "answer_count", "answered_at", "best_rating", "status"
             )
         ),
         "scorecards": list(

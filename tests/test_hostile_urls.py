@@ -37,7 +37,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern
 
-from accounts.models import Notification
+from accounts.models import ContactMessage, Notification
 from accounts.notifications import NotificationKind, unsubscribe_token
 from experts.models import CategoryRequest
 from forum.models import AnswerRevision, Flag
@@ -69,6 +69,9 @@ PK_OF = {
     "forum:reroute": "question",
     "forum:resolve": "question",
     "forum:reopen": "question",
+    "forum:edit_question": "question",
+    "forum:withdraw": "question",
+    "forum:ask_again": "question",
     "forum:question": "question",
     "moderation:lock": "question",
     "moderation:edit_question": "question",
@@ -92,6 +95,8 @@ PK_OF = {
     "moderation:verify_credential": "credential",
     "moderation:decide_category": "category_request",
     "accounts:read_notification": "notification",
+    "moderation:contact_message": "contact_message",
+    "moderation:handle_contact_message": "contact_message",
 }
 # A path argument in a route: <converter:name> (path()) or (?P<name>...) (re_path()).
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
@@ -158,6 +163,9 @@ def world():
         ),
         "notification": Notification.objects.create(
             recipient=member, kind=NotificationKind.ANSWER, title="An answer", url="/"
+        ),
+        "contact_message": ContactMessage.objects.create(
+            email="visitor@example.com", topic="other", subject="Hello", body="A message."
         ),
     }
     Flag.objects.create(answer=answer, flagger=UserFactory(), reason="spam")

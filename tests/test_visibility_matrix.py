@@ -173,6 +173,9 @@ STATES = {
     "public": State(),
     "private": State(private=True),
     "open": State(addressed=None),
+    # Public and still waiting: in the Unanswered list, addressed or open.
+    "awaiting": State(answerer=None),
+    "open_awaiting": State(addressed=None, answerer=None),
     "hidden_question": State(hidden=frozenset({"question"})),
     "hidden_answer": State(hidden=frozenset({"answer"})),
     "hidden_follow_up": State(hidden=frozenset({"follow_up"})),
@@ -235,6 +238,19 @@ def listed(state) -> bool:
         and state.answered
         and not state.answer_hidden
     )
+
+
+def waiting(state) -> bool:
+    """In the Unanswered list: public and visible, no answer shown, waiting for an expert.
+
+    A hidden last answer opens an open question again, but sends one addressed to
+    an expert back to its asker (returned), who must choose: not waiting then.
+    """
+    if state.private or state.question_hidden:
+        return False
+    if not state.answered:
+        return True
+    return state.answer_hidden and state.addressed is None
 
 
 def public_markers(state):
@@ -556,7 +572,7 @@ class Matrix:
         self.markers(role, "/a/<pk>/", page_text(response), shown=(), allowed=allowed)
 
     def public_lists(self, role, client):
-        """Home, the categories, All Answers and similar questions: the public archive."""
+        """Home, the categories, All Answers, Unanswered and similar questions: the public lists."""
         world, state = self.world, self.world.state
         shown, allowed = listing_markers(state), public_markers(state)
         count = int(listed(state))
@@ -578,6 +594,23 @@ class Matrix:
         self.markers(role, "All Answers", page_text(response), shown=shown, allowed=allowed)
         self.equal(
             role, "All Answers", "the count", response.context["page_obj"].paginator.count, count
+        )
+
+        waits = waiting(state)
+        response = client.get(reverse("forum:unanswered"))
+        self.markers(
+            role,
+            "Unanswered",
+            page_text(response),
+            shown={TITLE} if waits else set(),
+            allowed=allowed if waits else set(),
+        )
+        self.equal(
+            role,
+            "Unanswered",
+            "the count",
+            response.context["page_obj"].paginator.count,
+            int(waits),
         )
 
         response = client.get(reverse("forum:similar"), {"title": f"{TITLE} knee"})
@@ -715,12 +748,14 @@ class Matrix:
             text.count("no longer available to you"),
             len(redacted_notes),
         )
+        # The thread page, visited before, marks read what it notified this reader about.
+        unread = [] if sight.question else shown_notes
         self.equal(
             role,
             "unread badge",
             "the count",
             badge_counts(text),
-            {len(shown_notes)} if shown_notes else set(),
+            {len(unread)} if unread else set(),
         )
         user = self.world.people[role]
         rows = Counter(

@@ -1,4 +1,5 @@
 from .audit import AuditAction, AuditEntry
+from .contact import MAX_CONTACT_LENGTH, ContactMessage, ContactTopic
 from .notifications import Channel, Notification, NotificationKind, NotificationPreference
 from .users import (
     RESERVED_HANDLES,
@@ -9,10 +10,13 @@ from .users import (
 )
 
 __all__ = [
+    "MAX_CONTACT_LENGTH",
     "RESERVED_HANDLES",
     "AuditAction",
     "AuditEntry",
     "Channel",
+    "ContactMessage",
+    "ContactTopic",
     "Notification",
     "NotificationKind",
     "NotificationPreference",

@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     CREDENTIAL_VERIFIED = "credential_verified", "One of my credentials was verified"
     ACCOUNT = "account", "A suspension of my account, or one of my posts hidden"
     NEW_FLAG = "new_flag", "A new flag (moderators)"
+    CONTACT = "contact", "A message sent through the contact form (moderators)"
 
 
 class Channel(models.TextChoices):
@@ -30,6 +31,8 @@ class Channel(models.TextChoices):
 DEFAULT_CHANNELS = {kind: Channel.EMAIL for kind in NotificationKind.values}
 DEFAULT_CHANNELS[NotificationKind.NEW_FLAG] = Channel.OFF
 ALWAYS_ON = {NotificationKind.ACCOUNT}
+# Kinds only moderators receive, and only they are offered in the settings.
+MODERATOR_KINDS = {NotificationKind.NEW_FLAG, NotificationKind.CONTACT}
 
 
 class Notification(models.Model):

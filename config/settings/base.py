@@ -155,6 +155,9 @@ elif _backend.endswith("filebased.EmailBackend"):
     _options = {"file_path": _path if _path.startswith("/") else f"/{_path}"}
 else:
     _options = {}
+if DEBUG and _backend == "django.core.mail.backends.console.EmailBackend":
+    # The text part decoded, links whole, rather than quoted-printable (config.mail).
+    _backend = "config.mail.ReadableConsoleBackend"
 MAILERS = {"default": {"BACKEND": _backend, "OPTIONS": _options}}
 
 AUTH_USER_MODEL = "accounts.User"
@@ -207,6 +210,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# "1 December 2026" wherever a date is shown without a format of its own.
+FORMAT_MODULE_PATH = "config.formats"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -251,11 +256,31 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own logger has a console handler of its own (with DEBUG on) and
+        # passes its records on to the root's as well: each line came out twice.
+        # The root's handler prints them, once, warnings and errors included.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # Configuring "django" resets the loggers under it: runserver's request
+        # lines get their own handler and format back, as Django sets them.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # django-markdownx: only its editor widget is used. The preview goes to our own
@@ -273,6 +298,8 @@ FLAGS_TO_AUTO_HIDE = env.int("FLAGS_TO_AUTO_HIDE", default=3)
 # (manage.py run_lifecycle, from cron).
 QUESTION_EXPIRY_DAYS = env.int("QUESTION_EXPIRY_DAYS", default=7)
 FLAG_RATE = env.str("FLAG_RATE", default="20/h")
+# Contact form messages per member, or per address for visitors (accounts.views_contact).
+CONTACT_RATE = env.str("CONTACT_RATE", default="5/h")
 # Editor previews per member (forum.views.preview): the widget posts after each
 # pause of MARKDOWNX_SERVER_CALL_LATENCY (600 ms), at most 100 a minute.
 PREVIEW_RATE = env.str("PREVIEW_RATE", default="120/m")

@@ -1,7 +1,9 @@
 """Pages anyone can read: the experts directory and a profile."""
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
 
 from config.pagecache import anonymous_cache
 
@@ -19,12 +21,21 @@ PAGE_SIZE = 20
 
 @anonymous_cache
 def directory(request):
-    """Ask Experts: every approved expert, in the order the visitor picks."""
+    """Ask Experts: every approved expert, or a category's (?category=<path>), in the order the
+    visitor picks."""
     order = request.GET.get("order")
     order = order if order in EXPERT_ORDERS else DEFAULT_EXPERT_ORDER
+    category = None
+    if path := request.GET.get("category"):
+        # Through the app registry: experts does not import forum's models.
+        category = get_object_or_404(apps.get_model("forum", "Category"), path=path)
     experts = (
-        ExpertProfile.objects.approved()
-        .ordered_by(order)
+        ExpertProfile.objects.in_category(category)
+        if category
+        else ExpertProfile.objects.approved()
+    )
+    experts = (
+        experts.ordered_by(order)
         .with_questions_today()
         .select_related("user")
         .prefetch_related("categories")
@@ -33,7 +44,16 @@ def directory(request):
     return render(
         request,
         "experts/directory.html",
-        {"page_obj": page, "order": order, "orders": EXPERT_ORDERS},
+        {
+            "page_obj": page,
+            "order": order,
+            "orders": EXPERT_ORDERS,
+            "category": category,
+            "ancestors": category.ancestors() if category else [],
+            # Whether an open question asked in the category would reach anyone.
+            "served": category
+            and ExpertProfile.objects.covering(category).taking_questions().exists(),
+        },
     )
 
 
@@ -61,12 +81,22 @@ def profile(request, handle):
         .select_related("rater", "answer__question")
         .order_by("-created_at")[:5]
     )
+    charts = scorecard.charts(profile)
+    # The chart covers 12 months: when it is empty, say that older answers exist.
+    recent = sum(n for _, n in charts["months"])
+    earlier = page.paginator.count - recent
+    months_note = (
+        f"No answers in the last 12 months; {earlier} earlier answer{pluralize(earlier)}."
+        if earlier > 0 and not recent
+        else ""
+    )
     return render(
         request,
         "experts/profile.html",
         {
             "profile": profile,
-            "charts": scorecard.charts(profile),
+            "charts": charts,
+            "months_note": months_note,
             "thank_you_notes": notes,
             "credential_groups": [
                 (CREDENTIAL_GROUP_TITLES[kind], items) for kind, items in groups.items() if items

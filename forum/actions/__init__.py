@@ -4,6 +4,7 @@ Views, the admin, management commands and tests call these; nothing else
 writes those models.
 """
 
+from .asker import ask_again, edit_own_question, withdraw_question
 from .categories import save_category
 from .hooks import lock_question, thread_changed
 from .maintenance import refresh_thread, rerender_thread
@@ -35,10 +36,12 @@ from .threads import (
 __all__ = [
     "AlreadyAnswered",
     "ResolveWithPendingReply",
+    "ask_again",
     "ask_question",
     "decline_question",
     "dismiss_flags",
     "edit_answer",
+    "edit_own_question",
     "edit_question",
     "expire_question",
     "flag",
@@ -61,4 +64,5 @@ __all__ = [
     "set_featured",
     "set_locked",
     "thread_changed",
+    "withdraw_question",
 ]

@@ -6,7 +6,8 @@ from a thread. No write path reaches derived data any other way.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Min
+from django.db.models import Count, F, FloatField, Max, Min
+from django.db.models.functions import Cast
 
 from accounts.actions import NotFound
 from accounts.models import Notification
@@ -82,15 +83,29 @@ def thread_changed(question, *, also=()):
     content_changed()
 
 
+# The mean of an answer's three scores, out of 10 (NULL when it is not rated).
+RATING_MEAN = (
+    Cast(
+        F("rating__knowledgeability") + F("rating__clarity") + F("rating__politeness"),
+        FloatField(),
+    )
+    / 3
+)
+
+
 def recount(question):
     """Answer count and first answer time from the shown answers, and the step they lead to."""
     figures = Answer.objects.filter(question=question, is_hidden=False).aggregate(
-        count=Count("id"), first=Min("created_at")
+        count=Count("id"), first=Min("created_at"), best=Max(RATING_MEAN)
     )
     question.answer_count = figures["count"]
     question.answered_at = figures["first"]
+    # The archive's "Best rated" order: the best rated answer shown.
+    question.best_rating = round(figures["best"] or 0, 2)
     Question.objects.filter(pk=question.pk).update(
-        answer_count=question.answer_count, answered_at=question.answered_at
+        answer_count=question.answer_count,
+        answered_at=question.answered_at,
+        best_rating=question.best_rating,
     )
     step = lifecycle.settle(question, figures["count"])
     if step == "answer_hidden" and question.status == QuestionStatus.RETURNED:
@@ -143,6 +158,8 @@ def _what_happened(question, notification, sees) -> str:
     """Why a reader no longer sees what a notification is about, in words for them."""
     if question.is_hidden:
         return "The moderators hid this question."
+    if question.status == QuestionStatus.WITHDRAWN:
+        return "The asker withdrew this question."
     if (QUESTION, question.pk) not in sees:
         # Nothing else makes a question private to someone it was shown to.
         return "The asker sent this question to another expert."

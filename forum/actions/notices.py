@@ -4,17 +4,15 @@ Each notification names the post it is about and its thread, so the
 post-write hook redacts it while its reader may not see that post.
 """
 
-from django.utils.html import strip_tags
-
 from accounts.notifications import NotificationKind, notify
 from experts.models import ExpertProfile
 
-from .. import lifecycle
+from .. import lifecycle, text
 
 
 def excerpt(post, length=300):
-    text = " ".join(strip_tags(post.body_html).split())
-    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+    """The post's start as plain text, one block a line: templates escape it, once."""
+    return text.excerpt(post.body_html, length)
 
 
 def tell(recipient, kind, question, *, title, about, body=""):

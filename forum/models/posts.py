@@ -15,7 +15,18 @@ from .categories import Category
 MAX_FOLLOW_UP_LENGTH = 5_000
 # Thread action URLs (/q/<id>/answer/) share the shape of /q/<id>/<slug>/.
 RESERVED_SLUGS = frozenset(
-    {"answer", "decline", "reroute", "resolve", "reopen", "readdress", "close"}
+    {
+        "answer",
+        "decline",
+        "reroute",
+        "resolve",
+        "reopen",
+        "readdress",
+        "close",
+        "edit",
+        "withdraw",
+        "ask-again",
+    }
 )
 
 
@@ -33,6 +44,16 @@ class QuestionStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
     RETURNED = "returned", "Needs another expert"
     RESOLVED = "resolved", "Resolved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# Waiting for an answer: addressed to an expert or open to a category, nothing shown
+# yet, and not locked. (Declined, returned and withdrawn questions wait for their asker.)
+UNANSWERED_Q = Q(
+    answer_count=0,
+    locked=False,
+    status__in=[QuestionStatus.ADDRESSED.value, QuestionStatus.OPEN.value],
+)
 
 
 class ReturnReason(models.TextChoices):
@@ -73,22 +94,30 @@ class QuestionQuerySet(models.QuerySet):
         """The one visibility rule for questions.
 
         Everyone sees public questions that are not hidden; the asker sees their
-        own (hidden or private); the addressed expert sees what is addressed to
-        them unless hidden; moderators see everything.
+        own (hidden, private or withdrawn); the addressed expert sees what is
+        addressed to them unless hidden; moderators see everything. A question
+        its asker withdrew is gone for everyone else until they ask it again.
         """
         if is_moderator(user):
             return self.all()
         public = Q(visibility=Visibility.PUBLIC, is_hidden=False)
+        shown = ~Q(status=QuestionStatus.WITHDRAWN)
         if not user.is_authenticated:
-            return self.filter(public)
-        return self.filter(public | Q(asker=user) | Q(expert=user, is_hidden=False))
+            return self.filter(public, shown)
+        return self.filter(((public | Q(expert=user, is_hidden=False)) & shown) | Q(asker=user))
 
     def public(self):
-        return self.filter(visibility=Visibility.PUBLIC, is_hidden=False)
+        return self.filter(visibility=Visibility.PUBLIC, is_hidden=False).exclude(
+            status=QuestionStatus.WITHDRAWN
+        )
 
     def answered(self):
         """Questions with at least one visible answer: the public archive."""
         return self.filter(answer_count__gt=0)
+
+    def unanswered(self):
+        """Waiting for an expert, with no answer shown, and not locked: the Unanswered list."""
+        return self.filter(UNANSWERED_Q)
 
     def with_listing_data(self):
         return self.select_related("category", "asker", "expert")
@@ -130,11 +159,22 @@ class Question(Post):
         blank=True,
         help_text="When the current expert, or the category, was asked: expiry counts from it.",
     )
+    withdrawn_from = models.CharField(
+        max_length=10,
+        choices=QuestionStatus.choices,
+        blank=True,
+        help_text="With status Withdrawn: the state that asking again puts back.",
+    )
     locked = models.BooleanField(default=False, help_text="No new answers or follow-ups.")
     answer_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Visible answers, kept by the services."
     )
     answered_at = models.DateTimeField(null=True, blank=True, help_text="Time of the first answer.")
+    best_rating = models.FloatField(
+        default=0,
+        editable=False,
+        help_text="The best mean score (out of 10) of a shown answer; 0 while none is rated.",
+    )
     # A random key from the ask form: a second submit of the same form finds
     # the first question instead of creating another.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
@@ -177,9 +217,36 @@ class Question(Post):
                 name="forum_q_archive_all",
             ),
             models.Index(
-                fields=["-answered_at"],
+                fields=["-answered_at", "-id"],
                 condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
                 name="forum_q_archive_recent",
+            ),
+            # The archive's other orders (recently answered, best rated), per category.
+            models.Index(
+                fields=["category", "-answered_at", "-id"],
+                condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
+                name="forum_q_archive_recent_by_cat",
+            ),
+            models.Index(
+                fields=["-best_rating", "-answered_at", "-id"],
+                condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
+                name="forum_q_archive_rated",
+            ),
+            models.Index(
+                fields=["category", "-best_rating", "-answered_at", "-id"],
+                condition=Q(visibility="public", is_hidden=False, answer_count__gt=0),
+                name="forum_q_archive_rated_by_cat",
+            ),
+            # The Unanswered list, site-wide and per category, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(visibility="public", is_hidden=False) & UNANSWERED_Q,
+                name="forum_q_unanswered",
+            ),
+            models.Index(
+                fields=["category", "-created_at", "-id"],
+                condition=Q(visibility="public", is_hidden=False) & UNANSWERED_Q,
+                name="forum_q_unanswered_by_cat",
             ),
             models.Index(fields=["asker", "-created_at"], name="forum_q_by_asker"),
             models.Index(fields=["expert", "status", "-created_at"], name="forum_q_by_expert"),

@@ -24,6 +24,7 @@ from accounts.roles import is_moderator
 from ..models import Answer, FollowUp, Question, SearchEntry
 from . import postgres, sqlite
 from .documents import entries_for
+from .words import OPERATORS, TOKEN, WORD, ignored, shouts
 
 # At most this many matching posts are ranked for one search (or one title's similar questions).
 CANDIDATES = 1000
@@ -128,31 +129,45 @@ def bounded_query(text, max_terms=None):
     but for those drops, so it finds what it found before.
     """
     max_terms = MAX_TERMS if max_terms is None else max_terms
+    if shouts(text or ""):
+        text = text.lower()  # all in capitals: no word of it is a term (words.is_term)
     kept, seen, count = [], set(), 0
-    for phrase, word in sqlite.TOKEN.findall(text or ""):
+    for phrase, word in TOKEN.findall(text or ""):
         if count >= max_terms:
             break
         if phrase:
-            words = sqlite.WORD.findall(phrase.lower())
+            words = WORD.findall(phrase.lower())
             if words:
                 room = max_terms - count
                 kept.append(f'"{phrase}"' if len(words) <= room else f'"{" ".join(words[:room])}"')
                 count += min(len(words), room)
             continue
-        words = sqlite.WORD.findall(word.lower())
-        new = list(dict.fromkeys(w for w in words if w not in sqlite.STOP_WORDS and w not in seen))
+        words = WORD.findall(word)
+        counted = [w for w in words if not ignored(w)]
+        new = []  # the words not searched for yet, as typed (a term keeps its capitals)
+        for w in counted:
+            if w.lower() not in seen and all(w.lower() != n.lower() for n in new):
+                new.append(w)
         if not new:
-            if words and all(w in sqlite.STOP_WORDS for w in words):
+            if words and not counted:
                 kept.append(word)  # a stop word or an operator (OR): costs the engines nothing
             continue
         room = max_terms - count
-        whole = len(new) <= room and len(new) == len(
-            [w for w in words if w not in sqlite.STOP_WORDS]
-        )
+        whole = len(new) <= room and len(new) == len(counted)
         kept.append(word if whole else " ".join(new[:room]))
-        seen.update(new[:room])
+        seen.update(w.lower() for w in new[:room])
         count += min(len(new), room)
     return " ".join(kept)
+
+
+def ignored_words(text):
+    """The common words of a query that the engines skip (outside phrases), each once, in
+    lower case: what the results page says was ignored. Operators (OR) are not words."""
+    found = []
+    for phrase, token in TOKEN.findall(bounded_query(text)):
+        if not phrase:
+            found.extend(w.lower() for w in WORD.findall(token) if ignored(w))
+    return [w for w in dict.fromkeys(found) if w not in OPERATORS]
 
 
 def similar_terms(title):

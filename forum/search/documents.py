@@ -4,7 +4,7 @@ import html
 
 from django.utils.html import strip_tags
 
-from ..models import Answer, FollowUp, Question, SearchEntry, Visibility
+from ..models import Answer, FollowUp, Question, QuestionStatus, SearchEntry, Visibility
 
 
 def plain_text(body_html: str) -> str:
@@ -32,7 +32,11 @@ def entry_values(question, answers, follow_ups, text=plain_text):
     Posts may be any objects with the models' attribute names: the bulk loader
     passes plain rows.
     """
-    public_thread = question.visibility == Visibility.PUBLIC and not question.is_hidden
+    public_thread = (
+        question.visibility == Visibility.PUBLIC
+        and not question.is_hidden
+        and getattr(question, "status", None) != QuestionStatus.WITHDRAWN
+    )
     thread = {
         "question_id": question.pk,
         "category_id": question.category_id,

@@ -1,6 +1,7 @@
 """Search on PostgreSQL: a weighted tsvector per entry with a GIN index, websearch queries,
 ts_rank over a bounded candidate set, ts_headline snippets, pg_trgm for similar titles."""
 
+import re
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import (
@@ -11,12 +12,16 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import F, TextField, Value
+from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Concat
 
 from ..models import Question, SearchEntry
+from .words import OPERATORS, STOP_WORDS, TOKEN, WORD, is_term
 
 CONFIG = "english"
+# Terms in capitals that "english" drops as stop words (IT) are indexed and searched as
+# they are, lower-cased, by this configuration besides (words.is_term).
+TERMS_CONFIG = "simple"
 # Title words weigh most, then the question's text, the answers, the follow-ups.
 WEIGHTS = {SearchEntry.Kind.QUESTION: ("A", "B"), SearchEntry.Kind.ANSWER: "C",
            SearchEntry.Kind.FOLLOW_UP: "D"}  # fmt: skip
@@ -56,14 +61,35 @@ def bulk_load():
             cursor.execute(sql)
 
 
+class Terms(Func):
+    """The words of a text that are terms in capitals (words.is_term), space-separated.
+
+    In SQL, so that the bulk load computes them as the row-by-row save does.
+    """
+
+    _words = ", ".join(
+        f"'{word.upper()}'" for word in sorted(STOP_WORDS - OPERATORS) if len(word) > 1
+    )
+    # Built from a fixed list of letters only: no input reaches this SQL.
+    template = (
+        "array_to_string(ARRAY(SELECT m[1] FROM regexp_matches(%(expressions)s, "  # noqa: S608
+        f"'\\m([A-Z]{{2,}})\\M', 'g') AS m WHERE m[1] IN ({_words})), ' ')"
+    )
+    output_field = TextField()
+
+
+def _part(text, weight):
+    return SearchVector(text, weight=weight, config=CONFIG) + SearchVector(
+        Terms(text), weight=weight, config=TERMS_CONFIG
+    )
+
+
 def _vector(title, text, kind=SearchEntry.Kind.QUESTION):
     """The weighted vector of an entry's title (questions only) and text."""
     weight = WEIGHTS[kind]
     if kind == SearchEntry.Kind.QUESTION:
-        return SearchVector(title, weight=weight[0], config=CONFIG) + SearchVector(
-            text, weight=weight[1], config=CONFIG
-        )
-    return SearchVector(text, weight=weight, config=CONFIG)
+        return _part(title, weight[0]) + _part(text, weight[1])
+    return _part(text, weight)
 
 
 def save(entries):
@@ -77,8 +103,17 @@ def remove(entry_ids):
     """Nothing beyond the rows themselves: the vector lives on the entry."""
 
 
+def _terms(text):
+    """The terms in capitals of a query, outside phrases (in order, each once)."""
+    words = (w for phrase, token in TOKEN.findall(text) if not phrase for w in WORD.findall(token))
+    return list(dict.fromkeys(w.lower() for w in words if is_term(w)))
+
+
 def _query(text):
-    return SearchQuery(text, search_type="websearch", config=CONFIG)
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    for term in _terms(text):
+        query &= SearchQuery(term, config=TERMS_CONFIG)
+    return query
 
 
 def candidates(text, entries, limit):
@@ -119,7 +154,12 @@ def snippets(text, entry_ids, start, stop):
         )
         .values_list("id", "snippet")
     )
-    return dict(rows)
+    # "english" reads a term in capitals as a stop word, so ts_headline cannot mark it.
+    terms = _terms(text)
+    if not terms:
+        return dict(rows)
+    pattern = re.compile(r"\b(" + "|".join(t.upper() for t in terms) + r")\b")
+    return {pk: pattern.sub(f"{start}\\1{stop}", snippet) for pk, snippet in rows}
 
 
 def similar(title, words, limit, newest):

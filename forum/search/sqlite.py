@@ -7,78 +7,23 @@ would instead look every visible entry up in the FTS5 index with the whole query
 seconds on a few thousand threads.)
 """
 
-import re
 from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from ..models import SearchEntry
+from .words import STOP_WORDS, TOKEN, WORD, ignored  # noqa: F401 - STOP_WORDS: one list
 
-# FTS5 has no stop-word list: these are dropped from queries (not from phrases).
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "about",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "do",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "there",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
-)
-TOKEN = re.compile(r'"([^"]*)"|(\S+)')
-WORD = re.compile(r"\w+")
 # bm25 weights of the FTS5 columns (title, text): title words weigh more.
 BM25 = "bm25(forum_search_fts, 10.0, 1.0)"
 
 
 def match_expression(text, joiner=" AND "):
-    """The user's words as a safe FTS5 query: quoted phrases kept, every term quoted."""
+    """The user's words as a safe FTS5 query: quoted phrases kept, every term quoted.
+
+    FTS5 has no stop words: the common ones (words.STOP_WORDS) are dropped here, outside
+    phrases, but for terms in capitals (IT)."""
     parts = []
     for phrase, word in TOKEN.findall(text):
         if phrase:
@@ -86,7 +31,7 @@ def match_expression(text, joiner=" AND "):
             if words:
                 parts.append('"' + " ".join(words) + '"')
         else:
-            parts.extend(f'"{w}"' for w in WORD.findall(word.lower()) if w not in STOP_WORDS)
+            parts.extend(f'"{w.lower()}"' for w in WORD.findall(word) if not ignored(w))
     return joiner.join(parts)
 
 

@@ -3,7 +3,9 @@
 Each view: the object must be visible to the user (else 404), the named
 permission must allow the action (else 403 with the reason, nothing written),
 then one action call, which checks both again under the thread's lock. A form
-with errors re-renders the thread with the text kept.
+with errors re-renders the thread with the text kept. A GET on a POST-only URL
+(a reload after a form error, signing in again) leads back to the form on the
+thread, and text sent after the session expired is kept for then (forum.drafts).
 """
 
 from http import HTTPStatus
@@ -12,13 +14,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts.actions import Conflict, Refused
 from accounts.decorators import posting_required
 from accounts.ratelimit import Rate, hit
 
-from .. import actions, permissions
+from .. import actions, drafts, permissions
 from ..forms import (
     AnswerEditForm,
     AnswerForm,
@@ -37,7 +38,26 @@ def _check(allowed, user, question, default):
         raise Refused(permissions.why_not(user, question, default))
 
 
-@require_POST
+def on_question(anchor):
+    """Where a GET on a question's action goes: its thread, at the form (404 if not visible)."""
+
+    def back(request, pk):
+        return visible_question(request, pk).get_absolute_url() + anchor
+
+    return back
+
+
+def on_answer(anchor):
+    """Where a GET on an answer's action goes: its thread, at that answer's form."""
+
+    def back(request, pk):
+        answer = visible_answer(request, pk)
+        return answer.question.get_absolute_url() + anchor.format(pk=answer.pk)
+
+    return back
+
+
+@drafts.post_only(on_question("#your-answer"))
 @posting_required
 def answer(request, pk):
     question = visible_question(request, pk)
@@ -73,7 +93,7 @@ def answer(request, pk):
     return redirect(answer)
 
 
-@require_POST
+@drafts.post_only(on_question("#decline"))
 @posting_required
 def decline(request, pk):
     question = visible_question(request, pk)
@@ -98,7 +118,7 @@ def decline(request, pk):
     return redirect("forum:inbox")
 
 
-@require_POST
+@drafts.post_only(on_question("#reroute"))
 @posting_required
 def reroute(request, pk):
     """Send the question to another expert, or to every expert of a category.
@@ -141,7 +161,7 @@ def reroute(request, pk):
     return redirect(question)
 
 
-@require_POST
+@drafts.post_only(on_question("#resolve"))
 @posting_required
 def resolve(request, pk):
     """Mark the question resolved; with a follow-up still waiting for a reply, ask first."""
@@ -166,7 +186,7 @@ def resolve(request, pk):
     return redirect(question)
 
 
-@require_POST
+@drafts.post_only(on_question("#reopen"))
 @posting_required
 def reopen(request, pk):
     question = visible_question(request, pk)
@@ -181,7 +201,7 @@ def reopen(request, pk):
     return redirect(question)
 
 
-@require_POST
+@drafts.post_only(on_answer("#follow-up-form-{pk}"))
 @posting_required
 def follow_up(request, pk):
     answer = visible_answer(request, pk)
@@ -211,7 +231,7 @@ RATED = {
 }
 
 
-@require_POST
+@drafts.post_only(on_answer("#rate-{pk}"))
 @posting_required
 def rate(request, pk):
     answer = visible_answer(request, pk)
@@ -240,6 +260,7 @@ def render_edit_answer(request, answer, form, *, current=None, notice="", status
     )
 
 
+@drafts.keeps_draft
 @posting_required
 def edit_answer(request, pk):
     answer = visible_answer(request, pk)
@@ -249,9 +270,12 @@ def edit_answer(request, pk):
         answer.question,
         "Only its author edits an answer, while the thread is not locked.",
     )
-    form = AnswerEditForm(
-        request.POST or None, initial={"body": answer.body, "base_version": answer.version}
-    )
+    initial = {"body": answer.body, "base_version": answer.version}
+    if request.method != "POST":
+        # Text sent when the session had expired, with the version it was based on:
+        # an edit made since is still a conflict when it is sent again.
+        initial.update(drafts.take(request, request.path) or {})
+    form = AnswerEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.edit_answer(
@@ -285,6 +309,7 @@ FLAG_TARGETS = {
 }
 
 
+@drafts.keeps_draft
 @posting_required
 def flag(request, kind, pk):
     """A member reports a post they can see: a short form; once per post, rate-limited."""
@@ -298,7 +323,8 @@ def flag(request, kind, pk):
     if Flag.objects.filter(flagger=request.user, **{field: item}).exists():
         messages.info(request, "You have already flagged this. Thank you, moderators will look.")
         return redirect(item.get_absolute_url())
-    form = FlagForm(request.POST or None)
+    kept = drafts.take(request, request.path) if request.method != "POST" else None
+    form = FlagForm(request.POST or None, initial=kept)
     if request.method != "POST" or not form.is_valid():
         return render(request, "forum/flag.html", {"form": form, "item": item, "kind": kind})
     rate = Rate.parse(settings.FLAG_RATE)

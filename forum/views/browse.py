@@ -5,8 +5,19 @@ from django.shortcuts import get_object_or_404, render
 from config.pagecache import anonymous_cache
 from experts.models import DEFAULT_EXPERT_ORDER, EXPERT_ORDERS, ExpertProfile
 
-from ..archive import Archive
+from ..archive import ORDERS, Archive
+from ..forms_archive import ArchiveFilterForm, UnansweredFilterForm
 from ..models import Answer, Category, Question
+from ..text import excerpt
+
+# Characters of each question shown in the lists, cut between words.
+EXCERPT_LENGTH = 220
+
+
+def with_excerpts(page):
+    for question in page:
+        question.excerpt = excerpt(question.body_html, EXCERPT_LENGTH, one_line=True)
+    return page
 
 
 @anonymous_cache
@@ -72,6 +83,49 @@ def category(request, path):
 
 @anonymous_cache
 def answers(request):
-    """All Answers: the site-wide public archive, newest first."""
-    page = Archive().page(request)
-    return render(request, "forum/answers.html", {"page_obj": page})
+    """All Answers: the public archive, filtered by category, expert and editor's picks, sorted."""
+    archive = Archive()
+    experts = (
+        ExpertProfile.objects.approved()
+        .filter(answer_total__gt=0)
+        .order_by("user__display_name", "user_id")
+        .values_list("user__handle", "user__display_name", "user_id")
+    )
+    form = ArchiveFilterForm(request.GET or None, archive=archive, experts=experts)
+    category, expert = form.chosen_category(), form.chosen_expert()
+    order, featured = form.chosen_order(), form.value("featured", False)
+    page = archive.page(
+        request,
+        category,
+        order=order,
+        expert=expert[1] if expert else None,
+        featured=featured,
+    )
+    return render(
+        request,
+        "forum/answers.html",
+        {
+            "page_obj": with_excerpts(page),
+            "form": form,
+            "category": category,
+            "expert_name": expert[0] if expert else "",
+            "featured": featured,
+            "order": order,
+            "order_label": ORDERS[order][0],
+            "filtered": bool(category or expert or featured),
+        },
+    )
+
+
+@anonymous_cache
+def unanswered(request):
+    """Public questions still waiting for an answer, newest first, by category if chosen."""
+    archive = Archive()
+    form = UnansweredFilterForm(request.GET or None, archive=archive)
+    category = form.chosen_category()
+    page = archive.unanswered_page(request, category)
+    return render(
+        request,
+        "forum/unanswered.html",
+        {"page_obj": with_excerpts(page), "form": form, "category": category},
+    )

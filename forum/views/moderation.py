@@ -12,7 +12,6 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from accounts import actions as account_actions
 from accounts.actions import Conflict
@@ -20,7 +19,7 @@ from accounts.decorators import moderator_required
 from accounts.models import AuditAction, AuditEntry
 from experts.views.moderation import pending_work
 
-from .. import actions
+from .. import actions, drafts
 from ..forms_moderation import (
     AnswerModerationEditForm,
     ModerationReasonForm,
@@ -67,6 +66,24 @@ def get_item(kind, pk):
     if model is None:
         raise Http404
     return get_object_or_404(model.objects.select_related(*RELATED[model]), pk=pk)
+
+
+def on_item(kind=None):
+    """Where a GET on an action about a post goes (a reload after it): the post."""
+
+    def back(request, pk, **kwargs):
+        return get_item(kwargs.get("kind", kind), pk).get_absolute_url()
+
+    return back
+
+
+def on_history(request, kind, pk):
+    model = {"question": QuestionRevision, "answer": AnswerRevision}.get(kind)
+    if model is None:
+        raise Http404
+    revision = get_object_or_404(model, pk=pk)
+    item_pk = revision.answer_id if kind == "answer" else revision.question_id
+    return reverse("moderation:history", kwargs={"kind": kind, "pk": item_pk})
 
 
 def back_to(request, item):
@@ -152,8 +169,8 @@ def hidden(request):
     )
 
 
-@require_POST
 @moderator_required
+@drafts.post_only(on_item(), drafts=False)
 def hide(request, kind, pk):
     item = get_item(kind, pk)
     form = ModerationReasonForm(request.POST)
@@ -165,8 +182,8 @@ def hide(request, kind, pk):
     return back_to(request, item)
 
 
-@require_POST
 @moderator_required
+@drafts.post_only(on_item(), drafts=False)
 def restore(request, kind, pk):
     item = get_item(kind, pk)
     form = OptionalReasonForm(request.POST)
@@ -176,8 +193,8 @@ def restore(request, kind, pk):
     return back_to(request, item)
 
 
-@require_POST
 @moderator_required
+@drafts.post_only(on_item(), drafts=False)
 def dismiss(request, kind, pk):
     item = get_item(kind, pk)
     count = actions.dismiss_flags(item=item, moderator=request.user)
@@ -185,8 +202,8 @@ def dismiss(request, kind, pk):
     return back_to(request, item)
 
 
-@require_POST
 @moderator_required
+@drafts.post_only(on_item("answer"), drafts=False)
 def feature(request, pk):
     answer = get_item("answer", pk)
     featured = request.POST.get("featured") == "1"
@@ -197,8 +214,8 @@ def feature(request, pk):
     return back_to(request, answer)
 
 
-@require_POST
 @moderator_required
+@drafts.post_only(on_item("question"), drafts=False)
 def lock(request, pk):
     question = get_item("question", pk)
     locked = request.POST.get("locked") == "1"
@@ -315,8 +332,8 @@ def history(request, kind, pk):
     )
 
 
-@require_POST
 @moderator_required
+@drafts.post_only(on_history, drafts=False)
 def rollback(request, kind, pk):
     model = {"question": QuestionRevision, "answer": AnswerRevision}.get(kind)
     if model is None:

@@ -31,6 +31,9 @@ def search_page(request):
         "page_obj": page,
         "hits": hits,
         "capped": results.capped,
+        "ignored": (ignored := search.ignored_words(text)),
+        # "it" may have been meant as a term (IT): say how to search for one.
+        "term_hint": any(len(word) == 2 for word in ignored),
         "categories": Category.objects.order_by("path").only("name", "path", "parent_id"),
     }
     if text and not results.hits:

@@ -2,20 +2,22 @@
 forms that the viewer may use on them."""
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
+from accounts.actions import mark_read
 from accounts.roles import can_post, is_moderator
 from config import pagecache
 from config.pagecache import anonymous_cache
-from experts.models import Credential, ExpertProfile
+from experts.models import ExpertProfile
+from experts.views.cards import with_card_credentials
 
-from .. import lifecycle, permissions
+from .. import drafts, lifecycle, permissions
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, RerouteForm
 from ..models import Answer, FollowUp, Question, QuestionStatus
+from ..text import excerpt
 
 EXPERT_CARDS = 3
 
@@ -44,6 +46,9 @@ def question_detail(request, pk, slug=None):
     question = visible_question(request, pk)
     if slug != question.slug:
         return redirect(question, permanent=True)
+    if request.user.is_authenticated:
+        # Reading the thread is reading what it was notified about: one UPDATE, however many.
+        mark_read(user=request.user, thread_id=question.pk)
     return render_thread(request, question)
 
 
@@ -52,8 +57,12 @@ def render_thread(request, question, *, status=200, **bound_forms):
 
     Keys: answer_form, decline_form, reroute_form, and follow_up_form /
     rating_form together with `for_answer` (the answer's pk).
+
+    Text kept when a session expired (forum.drafts) fills the forms it was
+    typed into, unsent, with a word to check it and send it again.
     """
     user = request.user
+    kept = thread_drafts(request, question) if user.is_authenticated else {}
     moderates = is_moderator(user)
     can_flag_posts = can_post(user)
     # A bystander (not the asker, not the expert asked, no answer of theirs, not a
@@ -67,11 +76,18 @@ def render_thread(request, question, *, status=200, **bound_forms):
         and not permissions.has_answered(user, question)
     )
     answers = SimpleLazyObject(
-        lambda: thread_answers(user, question, moderates, bystander, bound_forms)
+        lambda: thread_answers(user, question, moderates, bystander, bound_forms, kept)
     )
     can_answer = permissions.can_answer(user, question)
     can_decline = permissions.can_decline(user, question)
     can_reroute = permissions.can_reroute(user, question)
+    if kept:
+        # Only now, and only the drafts of forms this reader has: the rest stay kept.
+        answers = list(answers)
+        bound_forms = draft_forms(question, kept, bound_forms, can_answer, can_decline, can_reroute)
+        used = [key for key, draft in kept.items() if draft.get("used")]
+        for key in used:
+            drafts.take(request, key, announce=key == used[0])
     sees_declines = user.is_authenticated and (
         user.pk in (question.asker_id, question.expert_id) or moderates
     )
@@ -81,7 +97,7 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "ancestors": question.category.ancestors(),
         "answers": answers,
         "experts": SimpleLazyObject(lambda: expert_cards(question, answers)),
-        "meta_description": Truncator(" ".join(strip_tags(question.body_html).split())).chars(160),
+        "meta_description": excerpt(question.body_html, 160, one_line=True),
         # Asked once here rather than for each of a long thread's posts.
         "can_flag_posts": can_flag_posts,
         "viewer_moderates": moderates,
@@ -93,6 +109,7 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "can_decline": can_decline,
         "decline_form": bound_forms.get("decline_form")
         or (DeclineForm(auto_id="id_decline_%s") if can_decline else None),
+        "decline_open": "decline_form" in bound_forms,
         "can_reroute": can_reroute,
         "reroute_form": bound_forms.get("reroute_form")
         or (RerouteForm(question=question) if can_reroute else None),
@@ -105,6 +122,42 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "declines": list(question.declines.select_related("expert")) if sees_declines else [],
     }
     return render(request, "forum/question.html", context, status=status)
+
+
+def thread_drafts(request, question):
+    """The drafts kept for this thread's forms, as {key: {"form": name, "pk": ..., "data": ...}}."""
+    found = {}
+    for key, data in drafts.kept(request).items():
+        try:
+            match = resolve(key)
+        except Resolver404:
+            continue
+        name, pk = match.url_name, match.kwargs.get("pk")
+        question_form = name in QUESTION_DRAFTS and pk == question.pk
+        if question_form or name in ANSWER_DRAFTS:
+            found[key] = {"form": name, "pk": pk, "data": data}
+    return found
+
+
+QUESTION_DRAFTS = {"answer_question", "decline", "reroute"}
+ANSWER_DRAFTS = {"follow_up", "rate"}
+
+
+def draft_forms(question, kept, bound_forms, can_answer, can_decline, can_reroute):
+    """The question's own forms filled with their drafts; a form sent back with errors wins."""
+    forms = dict(bound_forms)
+    for draft in kept.values():
+        name, data = draft["form"], draft["data"]
+        if name == "answer_question" and can_answer and "answer_form" not in forms:
+            forms["answer_form"] = AnswerForm(initial=data)
+        elif name == "decline" and can_decline and "decline_form" not in forms:
+            forms["decline_form"] = DeclineForm(initial=data, auto_id="id_decline_%s")
+        elif name == "reroute" and can_reroute and "reroute_form" not in forms:
+            forms["reroute_form"] = RerouteForm(initial=data, question=question)
+        else:
+            continue
+        draft["used"] = True
+    return forms
 
 
 def standing_for(user, question, answers):
@@ -120,8 +173,12 @@ def standing_for(user, question, answers):
     return lifecycle.describe(question, user, reply_pending=owes)
 
 
-def thread_answers(user, question, moderates, bystander, bound_forms):
-    """The answers the user may see, with their follow-ups and what the user may do with each."""
+def thread_answers(user, question, moderates, bystander, bound_forms, kept=None):
+    """The answers the user may see, with their follow-ups and what the user may do with each.
+
+    `kept`: drafts (see `thread_drafts`); those used here are marked "used".
+    """
+    kept_for = {(draft["form"], draft["pk"]): draft for draft in (kept or {}).values()}
     answers = list(
         question.answers.shown_to(user)
         .select_related("author__expert_profile", "rating")
@@ -145,9 +202,12 @@ def thread_answers(user, question, moderates, bystander, bound_forms):
         # do: those answers carry no forms for them, and are cached one by one.
         answer.cacheable = not moderates and user.pk not in (question.asker_id, answer.author_id)
         if answer.can_follow_up:
+            draft = kept_for.get(("follow_up", answer.pk))
             answer.follow_up_form = (mine and bound_forms.get("follow_up_form")) or FollowUpForm(
-                auto_id=f"id_followup_{answer.pk}_%s"
+                initial=draft and draft["data"], auto_id=f"id_followup_{answer.pk}_%s"
             )
+            if draft:
+                draft["used"] = True
             if user.pk == answer.author_id:
                 answer.follow_up_form.fields["body"].label = "Your reply"
         if answer.can_rate:
@@ -162,6 +222,9 @@ def thread_answers(user, question, moderates, bystander, bound_forms):
                 if rating
                 else None
             )
+            draft = kept_for.get(("rate", answer.pk))
+            if draft:
+                initial, draft["used"], answer.rating_open = draft["data"], True, True
             answer.rating_form = (mine and bound_forms.get("rating_form")) or RatingForm(
                 initial=initial, auto_id=f"id_rating_{answer.pk}_%s"
             )
@@ -194,21 +257,12 @@ def with_questions_today(experts):
 
 
 def with_verified_credentials(experts):
-    """Verified credentials show beside an expert's name on every answer and card."""
+    """Verified credentials show beside an expert's name on every answer and card; the card
+    also lists organizations and clients. One query for all, loaded once per profile."""
     profiles = {
-        expert.expert_profile.pk: expert.expert_profile
-        for expert in experts
-        if hasattr(expert, "expert_profile")
-        and not hasattr(expert.expert_profile, "verified_credentials")
+        e.expert_profile.pk: e.expert_profile for e in experts if hasattr(e, "expert_profile")
     }
-    prefetch_related_objects(
-        list(profiles.values()),
-        Prefetch(
-            "credentials",
-            queryset=Credential.objects.filter(verified_at__isnull=False).order_by("-verified_at"),
-            to_attr="verified_credentials",
-        ),
-    )
+    with_card_credentials(profiles.values())
 
 
 def answer_redirect(request, pk):

@@ -139,9 +139,109 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
+  /*
+   * The ask form sent back with errors (it is checked on the server only):
+   * an error beside a field is updated as the member fixes that field, so
+   * "This field is required." does not stay beside a filled-in field. A field
+   * shown with an error is checked again on every change: emptied, the error
+   * comes back; too short, it says so; otherwise it is cleared, and the
+   * server has the last word when the form is sent.
+   */
+  var REQUIRED = "This field is required.";
+
+  function problem(control, wrapper) {
+    var required = !!wrapper.querySelector(".field-label .field-required");
+    if (control.type === "radio") {
+      var form = control.form;
+      var chosen = form && form.querySelector("input[name='" + control.name + "']:checked");
+      return required && !chosen ? REQUIRED : "";
+    }
+    var value = control.value.trim();
+    if (!value) {
+      return required ? REQUIRED : "";
+    }
+    var min = parseInt(control.getAttribute("minlength"), 10);
+    if (min && value.length < min) {
+      return "Ensure this value has at least " + min + " characters (it has " + value.length + ").";
+    }
+    return "";
+  }
+
+  function describedBy(control, id, present) {
+    var ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (each) {
+      return each && each !== id;
+    });
+    if (present) {
+      ids.push(id);
+    }
+    if (ids.length) {
+      control.setAttribute("aria-describedby", ids.join(" "));
+    } else {
+      control.removeAttribute("aria-describedby");
+    }
+  }
+
+  function show(wrapper, control, message) {
+    var group = control.type === "radio" ? wrapper : control;
+    var list = wrapper.querySelector(".errorlist");
+    var id = (control.type === "radio" ? control.name && "id_" + control.name : control.id) + "_error";
+    if (message) {
+      if (!list) {
+        list = document.createElement("ul");
+        list.className = "errorlist";
+        list.id = id;
+        var widget = control.type === "radio" ? wrapper.querySelector(".field-help") : null;
+        var before = control.closest(".markdownx") || (widget ? widget.nextSibling : control);
+        before.parentNode.insertBefore(list, before);
+      }
+      if (list.textContent !== message) {
+        list.replaceChildren(document.createElement("li"));
+        list.firstChild.textContent = message;
+      }
+      wrapper.classList.add("field-invalid");
+      group.setAttribute("aria-invalid", "true");
+      describedBy(group, list.id, true);
+    } else {
+      if (list) {
+        describedBy(group, list.id, false);
+        list.remove();
+      }
+      wrapper.classList.remove("field-invalid");
+      group.removeAttribute("aria-invalid");
+      wrapper.querySelectorAll("[aria-invalid]").forEach(function (each) {
+        each.removeAttribute("aria-invalid");
+      });
+    }
+  }
+
+  function initErrors() {
+    var form = document.querySelector("form[data-ask-form]");
+    if (!form) {
+      return;
+    }
+    form.querySelectorAll(".field-invalid").forEach(function (wrapper) {
+      wrapper.setAttribute("data-recheck", "");
+    });
+    function recheck(event) {
+      var control = event.target;
+      var wrapper = control.closest && control.closest(".field");
+      if (!wrapper || !wrapper.hasAttribute("data-recheck") || !control.name) {
+        return;
+      }
+      show(wrapper, control, problem(control, wrapper));
+    }
+    form.addEventListener("input", recheck);
+    form.addEventListener("change", recheck);
+  }
+
+  function start() {
     init();
+    initErrors();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

@@ -290,3 +290,48 @@ class TestNotificationsPage:
             Notification.objects.create(recipient=member, kind="answer", title=f"{n}", url="/")
         with django_assert_num_queries(4):
             member_client.get(reverse("accounts:notifications"))
+
+
+# --- Excerpts: plain text with the post's blocks apart, escaped once where shown -------
+
+HOSTILE_ANSWER = 'Try this:\n\n1. Rest <script>alert(1)</script>\n2. Ice & "heat" &amp; it\'s'
+
+
+def test_an_excerpt_keeps_list_items_apart_and_is_escaped_once_everywhere(commit, massage, jeremy):
+    question = QuestionFactory(category=massage, expert=jeremy)
+
+    commit(post_answer, question=question, author=jeremy, body=HOSTILE_ANSWER)
+
+    notification = Notification.objects.get()
+    # Plain text, as typed: nothing escaped yet, and the items on lines of their own.
+    assert notification.body == (
+        'Try this:\n1. Rest <script>alert(1)</script>\n2. Ice & "heat" & it\'s'
+    )
+    [message] = mail.outbox
+    assert 'Try this:\n1. Rest <script>alert(1)</script>\n2. Ice & "heat" & it\'s' in message.body
+    html = message.alternatives[0][0]
+    assert (
+        "Try this:<br>1. Rest &lt;script&gt;alert(1)&lt;/script&gt;<br>"
+        "2. Ice &amp; &quot;heat&quot; &amp; it&#x27;s"
+    ) in html
+    assert "<script>" not in html
+    page = as_user(question.asker).get(reverse("accounts:notifications")).text
+    assert "1. Rest &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "2. Ice &amp; &quot;heat&quot; &amp; it&#x27;s" in page
+    assert "&amp;lt;" not in page and "&amp;amp;" not in page and "<script>alert" not in page
+
+
+def test_a_question_excerpt_reaches_the_expert_escaped_once(commit, massage, jeremy):
+    asker = as_user(UserFactory(display_name="Annabelle"))
+
+    commit(
+        ask,
+        asker,
+        massage,
+        expert=jeremy.expert_profile.pk,
+        body="- knee <b>hurts</b>\n- hip & back",
+    )
+
+    [message] = mail.outbox
+    assert "- knee <b>hurts</b>\n- hip & back" in message.body
+    assert "- knee &lt;b&gt;hurts&lt;/b&gt;<br>- hip &amp; back" in message.alternatives[0][0]

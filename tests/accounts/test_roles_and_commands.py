@@ -90,3 +90,48 @@ def test_create_user_lowercases_the_email_and_makes_a_free_handle():
     assert first.handle == "jane-doe"
     assert second.handle.startswith("jane-doe-")
     assert reserved.handle == "admin-member"
+
+
+def test_the_moderator_command_makes_an_existing_member_a_moderator_and_says_what_is_left(
+    capsys,
+):
+    """createsuperuser refuses an address that signed up; this command takes the member."""
+    member = UserFactory(email="signed.up@example.com", handle="signed-up", verified=False)
+
+    call_command("moderator", "grant", "signed.up@example.com")
+
+    assert in_moderators_group(User.objects.get(pk=member.pk))
+    out = capsys.readouterr().out
+    assert "signed-up is now a moderator" in out
+    assert "Verify the e-mail address" in out
+    assert "/accounts/2fa/" in out
+    assert "changepassword" not in out  # they chose a password when signing up
+
+
+def test_the_moderator_command_says_nothing_is_left_for_a_ready_moderator(capsys):
+    ready = ModeratorFactory()
+    ready.groups.clear()
+
+    call_command("moderator", "grant", ready.email)
+
+    out = capsys.readouterr().out
+    assert "Nothing left to do" in out
+    assert "/moderation/" in out
+
+
+def test_the_moderator_command_creates_a_member_only_when_asked(capsys):
+    with pytest.raises(CommandError, match="--create"):
+        call_command("moderator", "grant", "new.mod@example.com")
+    assert not User.objects.filter(email="new.mod@example.com").exists()
+
+    call_command("moderator", "grant", "New.Mod@example.com", "--create", "--name", "Nia Mod")
+
+    created = User.objects.get(email="new.mod@example.com")
+    assert created.display_name == "Nia Mod"
+    assert in_moderators_group(created)
+    assert not created.has_usable_password()
+    out = capsys.readouterr().out
+    assert "Created the member" in out
+    assert "changepassword new.mod@example.com" in out
+    assert "Verify the e-mail address" in out
+    assert "/accounts/2fa/" in out

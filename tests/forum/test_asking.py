@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import timedelta
 from http import HTTPStatus
@@ -272,3 +273,71 @@ class TestMarkdownPreviewEndpoint:
     @pytest.mark.parametrize("url", ["/markdownx/markdownify/", "/markdownx/upload/"])
     def test_markdownx_own_views_are_not_routed(self, member_client, url):
         assert member_client.post(url, {"content": "x"}).status_code == HTTPStatus.NOT_FOUND
+
+
+# -- The ask form's rough edges (issue 17) -------------------------------------------------------
+
+LONG_HEADLINE = (
+    "Licensed massage therapist with twenty years of practice, trained at the Esalen "
+    "massage school in California"
+)
+
+
+def expert_options(response):
+    return re.findall(r'<option value="\d+"([^>]*)>([^<]*)</option>', response.text)
+
+
+def test_a_long_headline_is_cut_on_a_word_with_the_full_text_on_the_option(asker_client, massage):
+    ExpertProfileFactory(
+        user__display_name="Jeremy Lanfranco", headline=LONG_HEADLINE, categories=[massage]
+    )
+
+    response = asker_client.get(reverse("forum:ask"), {"category": massage.path})
+
+    attrs, label = next(o for o in expert_options(response) if "Jeremy" in o[1])
+    assert label.startswith("Jeremy Lanfranco — Licensed massage therapist")
+    assert label.endswith("…") and not label.endswith(" …")
+    shown = label.removeprefix("Jeremy Lanfranco — ").removesuffix("…")
+    assert LONG_HEADLINE.startswith(shown)
+    assert LONG_HEADLINE[len(shown)] in " ,"  # Cut between words.
+    assert f'title="Jeremy Lanfranco — {LONG_HEADLINE}"' in attrs
+
+
+def test_leave_it_open_is_offered_only_where_a_question_can_be_left_open(
+    asker_client, massage, jeremy
+):
+    general = asker_client.get(reverse("forum:ask"))
+    to_jeremy = asker_client.get(reverse("forum:ask_expert", args=["jeremy"]))
+
+    assert "leave it open" in general.text
+    assert "leave it open" not in to_jeremy.text
+    assert "This question goes to Jeremy Lanfranco alone." in to_jeremy.text
+
+
+def test_the_category_list_is_in_the_order_of_the_category_tree(asker_client):
+    # Positions put Zoology first, although "art" sorts first by its path.
+    zoology = CategoryFactory(name="Zoology", slug="zoology", position=0)
+    art = CategoryFactory(name="Art", slug="art", position=1)
+    CategoryFactory(name="Birds", slug="birds", parent=zoology, position=2)
+    CategoryFactory(name="Apes", slug="apes", parent=zoology, position=1)
+    CategoryFactory(name="Painting", slug="painting", parent=art)
+
+    form = asker_client.get(reverse("forum:ask"))
+    tree = Client().get(reverse("forum:categories"))
+
+    listed = [label.strip("\u2003 ").split(" (")[0] for _, label in expert_options(form)]
+    assert listed == ["Zoology", "Apes", "Birds", "Art", "Painting"]
+    positions = [tree.text.index(f">{name}<") for name in listed]
+    assert positions == sorted(positions)
+
+
+@override_settings(ASK_RATE_NEW_ACCOUNT="2/15m", ASK_RATE="5/h")
+def test_the_rate_limit_says_how_long_to_wait(client, massage):
+    client.force_login(UserFactory())  # Joined just now.
+    for _ in range(2):
+        client.post(reverse("forum:ask"), ask_data(massage))
+
+    response = client.post(reverse("forum:ask"), ask_data(massage, title="My third question"))
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert re.search(r"You can ask again in 1[45] minutes", response.text)

@@ -9,7 +9,9 @@ never by asking forum.permissions:
     neither locked nor hidden:
         answer   the expert asked; on an open question, any expert of its category
         decline  the expert asked
-        reroute, resolve, reopen   the asker
+        reroute, resolve, reopen, edit, withdraw, ask_again   the asker
+    A withdrawn question exists only for its asker and the moderators, as a
+    hidden one does.
     An allowed request lands in one of the step's targets. Anything else
     changes nothing and answers with the refusal the permission matrix
     (tests/forum/test_permission_matrix.py) names: the login page, the
@@ -44,7 +46,15 @@ from experts import actions as expert_actions
 from experts.forms import AvailabilityForm
 from experts.models import ExpertProfile, start_of_today
 from forum import actions, lifecycle
-from forum.models import Answer, Decline, FollowUp, Question, QuestionStatus, ReturnReason
+from forum.models import (
+    Answer,
+    Decline,
+    FollowUp,
+    Question,
+    QuestionRevision,
+    QuestionStatus,
+    ReturnReason,
+)
 from tests.factories import (
     CategoryFactory,
     ExpertProfileFactory,
@@ -80,6 +90,7 @@ ROLES = [
     "moderator",
 ]
 NEW_TEXT = "A new text written for this test, long enough for every form."
+EDITED_TITLE = "My knee hurts after running, edited"
 FIRST_ANSWER = "Rest it for two weeks, then see how it feels."
 OTHERS = "You can ask another expert, every expert of the category, or another category below."
 # An expert answering again gets the edit form of the answer they wrote: nothing is posted.
@@ -114,8 +125,8 @@ def cast():
 # -- The states, and how a thread gets there ----------------------------------------------------
 
 # How each state is reached: through a question addressed to the expert, or an open one.
-# Answered and resolved are reached both ways; only an addressed question is declined or
-# returned (hiding the answer of an open one makes it open again).
+# Answered, resolved and withdrawn are reached both ways; only an addressed question is
+# declined or returned (hiding the answer of an open one makes it open again).
 ROUTES = {
     S.ADDRESSED: ("addressed",),
     S.OPEN: ("open",),
@@ -123,6 +134,7 @@ ROUTES = {
     S.DECLINED: ("addressed",),
     S.RETURNED: ("addressed",),
     S.RESOLVED: ("addressed", "open"),
+    S.WITHDRAWN: ("addressed", "open"),
 }
 VARIANTS = [(state, route) for state in S for route in ROUTES.get(state, ())]
 
@@ -158,6 +170,8 @@ def build(cast, state, route="addressed", **fields):
         actions.post_answer(question=question, author=answerer(cast, route), body=FIRST_ANSWER)
         if state == S.RESOLVED:
             actions.resolve_question(question=question, asker=cast.asker)
+    elif state == S.WITHDRAWN:
+        actions.withdraw_question(question=question, asker=cast.asker)
     question.refresh_from_db()
     assert question.status == state
     return question
@@ -233,6 +247,14 @@ TABLE = {
     "answer_shown": ({S.ADDRESSED, S.OPEN, S.DECLINED, S.RETURNED}, {S.ANSWERED}),
     "resolve": ({S.ANSWERED}, {S.RESOLVED}),
     "reopen": ({S.RESOLVED}, {S.ANSWERED}),
+    # Until answered the asker edits (the state is kept, or an addressed public question
+    # moved out of its expert's categories opens), withdraws, and asks again.
+    "edit": (
+        {S.ADDRESSED, S.OPEN, S.DECLINED, S.RETURNED},
+        {S.ADDRESSED, S.OPEN, S.DECLINED, S.RETURNED},
+    ),
+    "withdraw": ({S.ADDRESSED, S.OPEN, S.DECLINED, S.RETURNED}, {S.WITHDRAWN}),
+    "ask_again": ({S.WITHDRAWN}, {S.ADDRESSED, S.OPEN, S.DECLINED, S.RETURNED}),
 }
 
 # The steps a member takes with a POST: the URL, and the form a browser sends.
@@ -245,17 +267,39 @@ URL_STEPS: dict[str, tuple[str, Callable]] = {
     ),
     "resolve": ("forum:resolve", lambda cast: {}),
     "reopen": ("forum:reopen", lambda cast: {}),
+    "edit": (
+        "forum:edit_question",
+        lambda cast: {
+            "title": EDITED_TITLE,
+            "body": NEW_TEXT,
+            "category": cast.massage.pk,
+            "visibility": "public",
+            "base_version": 1,
+        },
+    ),
+    "withdraw": ("forum:withdraw", lambda cast: {}),
+    "ask_again": ("forum:ask_again", lambda cast: {}),
 }
 # The steps the system takes (section 2); "ask" has no thread before it (the permission matrix).
 SYSTEM_STEPS = {"expire", "expert_away", "answer_hidden", "answer_shown"}
-# Where an allowed request lands: the form above re-routes to one expert.
+# Where an allowed request lands: the form above re-routes to one expert; an edit
+# within the category keeps the state; asking again goes back to who was asked.
 LANDS_IN = {
     "answer": S.ANSWERED,
     "decline": S.DECLINED,
     "reroute": S.ADDRESSED,
     "resolve": S.RESOLVED,
     "reopen": S.ANSWERED,
+    "withdraw": S.WITHDRAWN,
 }
+
+
+def lands_in(step, state, route):
+    if step == "edit":
+        return state
+    if step == "ask_again":
+        return S.ADDRESSED if route == "addressed" else S.OPEN
+    return LANDS_IN[step]
 
 
 def test_the_table_of_steps_is_the_one_in_words():
@@ -291,7 +335,7 @@ def takers(step, route):
         return {"expert"} if route == "addressed" else {"expert", "colleague"}
     if step == "decline":
         return {"expert"}
-    return {"asker"}  # reroute, resolve, reopen
+    return {"asker"}  # reroute, resolve, reopen, edit, withdraw, ask_again
 
 
 GUARD = {"anonymous": LOGIN, "unverified": VERIFY, "suspended": CANNOT_POST}
@@ -301,11 +345,16 @@ def expected(step, state, route, role, flag=None):
     # The posting guard answers first, the same for every thread.
     if role in GUARD:
         return GUARD[role]
-    # A hidden question exists only for its asker and the moderators.
-    if flag == "hidden" and role not in {"asker", "moderator"}:
+    # A hidden or withdrawn question exists only for its asker and the moderators.
+    if (flag == "hidden" or state == S.WITHDRAWN) and role not in {"asker", "moderator"}:
         return NOT_FOUND
-    # Double clicks: a resolve of a resolved thread, a second decline.
+    # Double clicks: a resolve of a resolved thread, a second decline, a second withdrawal,
+    # asking again a question asked again already.
     if step == "resolve" and state == S.RESOLVED and role == "asker":
+        return ALREADY
+    if step == "withdraw" and state == S.WITHDRAWN and role == "asker" and flag is None:
+        return ALREADY
+    if step == "ask_again" and state in lifecycle.UNANSWERED and role == "asker":
         return ALREADY
     if step == "decline" and state == S.DECLINED and role == "expert":
         return ALREADY
@@ -325,10 +374,10 @@ def post_step(cast, step, role, question):
     return client_for(getattr(cast, role)).post(url, data(cast))
 
 
-def assert_step_taken(cast, step, role, question, response):
+def assert_step_taken(cast, step, role, question, response, state, route):
     assert response.status_code == HTTPStatus.FOUND, response.content[:500]
     question.refresh_from_db()
-    assert question.status == LANDS_IN[step]
+    assert question.status == lands_in(step, state, route)
     assert question.status in lifecycle.TRANSITIONS[step].targets
     user = getattr(cast, role)
     if step == "answer":
@@ -337,6 +386,11 @@ def assert_step_taken(cast, step, role, question, response):
         assert Decline.objects.filter(question=question, expert=user).exists()
     elif step == "reroute":
         assert (question.expert, question.returned_reason) == (cast.colleague, "")
+    elif step == "edit":
+        assert (question.title, question.body, question.version) == (EDITED_TITLE, NEW_TEXT, 2)
+        assert QuestionRevision.objects.filter(question=question, edited_by=user).exists()
+    elif step == "ask_again":
+        assert question.withdrawn_from == ""
 
 
 MEMBER_STEPS = [step.name for step in lifecycle.STEPS if step.name in URL_STEPS]
@@ -359,7 +413,7 @@ def test_a_members_step(cast, step, state, route, role):
     response = post_step(cast, step, role, question)
 
     if outcome == OK:
-        assert_step_taken(cast, step, role, question, response)
+        assert_step_taken(cast, step, role, question, response, state, route)
     else:
         assert_refused(response, outcome, before)
 

@@ -10,6 +10,7 @@ from forum import forms, forms_moderation
 from forum.management.commands.bench_markdown import PATHOLOGICAL, SHAPES
 from forum.markdown import (
     ALLOWED_TAGS,
+    MAX_BARE_URL,
     MAX_BODY_LENGTH,
     MAX_LINK_SEARCH_STEPS,
     MAX_LIST_ITEMS,
@@ -19,6 +20,7 @@ from forum.markdown import (
     render_markdown,
     validate_markdown,
 )
+from forum.text import excerpt, html_to_text
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -110,10 +112,96 @@ def test_no_attributes_survive_except_href_and_a_numeric_list_start():
     assert "style=" not in html
 
 
-def test_images_stay_as_text_and_never_load():
-    html = render_markdown("![tracker](https://evil.example/pixel.gif)")
+def test_an_image_is_a_link_to_it_and_never_loads():
+    html = render_markdown(
+        "Look: ![my knee](https://x.example/knee.png) and ![](https://x.example/b)"
+    )
 
     assert "<img" not in html
+    assert "!" not in visible_text(html)
+    assert (
+        '<a href="https://x.example/knee.png" rel="nofollow ugc noopener noreferrer">'
+        "image: my knee</a>"
+    ) in html
+    assert '<a href="https://x.example/b" rel="nofollow ugc noopener noreferrer">image</a>' in html
+
+
+def test_a_linked_image_is_its_alt_text_inside_the_link():
+    html = render_markdown("[![build *status*](https://ci.example/b.svg)](https://ci.example/)")
+
+    assert html == (
+        '<p><a href="https://ci.example/" rel="nofollow ugc noopener noreferrer">'
+        "image: build status</a></p>\n"
+    )
+
+
+def test_an_image_with_an_unsafe_address_stays_text():
+    html = render_markdown('![x](javascript:alert(1)) ![<b>"](data:text/html,x)')
+
+    assert "<a" not in html and "<b>" not in html
+    assert visible_text(html) == '![x](javascript:alert(1)) ![<b>"](data:text/html,x)\n'
+
+
+def test_bare_web_addresses_become_links():
+    html = render_markdown(
+        "See https://example.com/a_b?c=1&d=2. Or www.example.org, (http://x.example/p)\n"
+        "**https://bold.example**"
+    )
+
+    rel = 'rel="nofollow ugc noopener noreferrer"'
+    assert (
+        f'<a href="https://example.com/a_b?c=1&amp;d=2" {rel}>'
+        "https://example.com/a_b?c=1&amp;d=2</a>. " in html
+    )
+    assert f'<a href="http://www.example.org" {rel}>www.example.org</a>,' in html
+    assert f'(<a href="http://x.example/p" {rel}>http://x.example/p</a>)' in html
+    assert f'<strong><a href="https://bold.example" {rel}>https://bold.example</a></strong>' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Run setup.py, then read notes.md",  # Country domains (.py, .md), not links.
+        "Write to me at ann@example.com",
+        "ftp://files.example/x and //host.example/y",
+        "`https://in.code.example`",
+        "https\\://escaped.example",
+        "xhttps://not.a.scheme.example",
+    ],
+)
+def test_what_is_not_meant_as_a_link_stays_text(source):
+    assert "<a" not in render_markdown(source)
+
+
+def test_a_bare_link_reads_a_bounded_stretch_of_the_text(monkeypatch):
+    """Each "://" looks back a few characters for its scheme, and forward at most
+    MAX_BARE_URL: markdown-it's own rule looked at all the text around it, for
+    each one ("a://" repeated was quadratic, a third of a second)."""
+    from forum import markdown
+
+    seen = []
+    match_at_start = markdown._md.linkify.match_at_start
+    monkeypatch.setattr(
+        markdown._md.linkify,
+        "match_at_start",
+        lambda text: seen.append(len(text)) or match_at_start(text),
+    )
+    searched = []
+    scheme_before = markdown._SCHEME_BEFORE
+
+    class Spy:
+        def search(self, text):
+            searched.append(len(text))
+            return scheme_before.search(text)
+
+    monkeypatch.setattr(markdown, "_SCHEME_BEFORE", Spy())
+    source = "a://" * 1000 + " https://example.com/" + "{" * 5000
+
+    html = render_markdown(source)
+
+    assert '<a href="https://example.com/' in html
+    assert len(searched) == 1001 and max(searched) <= 6
+    assert seen and max(seen) <= MAX_BARE_URL
 
 
 @pytest.mark.parametrize("name", list(PATHOLOGICAL))
@@ -233,7 +321,8 @@ def test_pathological_input_is_refused_or_keeps_all_its_text(name):
     html = render_markdown(source)
 
     if message is None:
-        assert letters(visible_text(html)) == letters(source)
+        # An image is shown as a link labelled "image: <alt text>".
+        assert letters(visible_text(html).replace("image: ", "")) == letters(source)
     else:
         assert len(message) > 40
         # Shown as typed, every character, and still nothing but text.
@@ -402,3 +491,44 @@ def test_an_answer_refused_by_the_validator_keeps_its_text():
     assert not form.is_valid()
     assert "“[”" in form.errors["body"][0]
     assert form["body"].value() == "[" * 500
+
+
+# --- Rendered posts as plain text (notifications, e-mails, the meta description) ------
+
+
+def test_plain_text_keeps_blocks_apart_and_decodes_entities_once():
+    html = render_markdown(
+        '# Knee\nIt <b>hurts</b> & "burns"\nat night\n\n3. rest\n4. ice\n\n'
+        "- heat\n  - later\n\n> quoted\n\n| a | b |\n|---|---|\n| c | d |\n\n"
+        "```\nx = 1\ny = 2\n```\n\n1. loose\n\n2. list ![photo](https://x.example/p.png)"
+    )
+
+    assert html_to_text(html) == (
+        'Knee\nIt <b>hurts</b> & "burns"\nat night\n3. rest\n4. ice\n- heat\n- later\n'
+        "quoted\na b\nc d\nx = 1\ny = 2\n1. loose\n2. list image: photo"
+    )
+
+
+def test_an_excerpt_is_cut_between_words():
+    html = render_markdown("1. first item\n2. second item")
+
+    assert excerpt(html, 100) == "1. first item\n2. second item"
+    assert excerpt(html, 20) == "1. first item…"
+    assert excerpt(html, 20, one_line=True) == "1. first item…"
+    assert excerpt(render_markdown("It hurts every time. Running"), 22) == "It hurts every time…"
+    assert excerpt(render_markdown("a" * 50), 10) == "a" * 9 + "…"
+    assert excerpt("", 10) == ""
+
+
+@pytest.mark.django_db
+def test_the_meta_description_is_the_question_as_text_escaped_once(client):
+    from tests.factories import QuestionFactory
+
+    question = QuestionFactory(body='1. <script>alert("x")</script> & it\'s\n2. second')
+
+    page = client.get(question.get_absolute_url()).text
+
+    assert (
+        '<meta name="description" content="1. &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; '
+        '&amp; it&#x27;s 2. second">'
+    ) in page

@@ -146,8 +146,9 @@ def test_all_answers_lists_public_answered_questions(client, tree, django_assert
     QuestionFactory(title="Unanswered yet")
     AnswerFactory(question__title="Hidden one", question__is_hidden=True)
 
-    # The counts, the page's ids, its rows (the counts are cached outside tests).
-    with django_assert_num_queries(3):
+    # The counts, the categories and the experts (for the filters), the page's ids, its
+    # rows (the counts are cached outside tests).
+    with django_assert_num_queries(5):
         response = client.get(reverse("forum:answers"))
 
     assert "Public and answered" in response.text

@@ -338,8 +338,10 @@ def test_a_200_word_query_costs_what_a_short_one_does(django_assert_max_num_quer
 
 
 def test_words_past_the_limit_are_ignored_not_required():
-    QuestionFactory(title="Plantar fasciitis heel pain", body="Worse in the morning after rest.")
-    words = "plantar fasciitis heel pain worse morning after rest"
+    QuestionFactory(
+        title="Plantar fasciitis heel pain", body="Worse in the morning following rest."
+    )
+    words = "plantar fasciitis heel pain worse morning following rest"
 
     assert titles(find(words)) == ["Plantar fasciitis heel pain"]
     assert titles(find(words + " zebra giraffe")) == ["Plantar fasciitis heel pain"]
@@ -357,9 +359,9 @@ def test_only_the_newest_matches_are_ranked(monkeypatch):
 
 
 def test_similar_questions_for_a_long_title_are_bounded(client, django_assert_max_num_queries):
-    AnswerFactory(question__title="Knee hurts after running downhill")
+    AnswerFactory(question__title="Knee hurts following running downhill")
     AnswerFactory(question__title="Shoulder clicks when lifting")
-    title = ("knee hurts after running " + " ".join(f"word{n}" for n in range(60)))[:200]
+    title = ("knee hurts following running " + " ".join(f"word{n}" for n in range(60)))[:200]
     assert len(title) == 200
     engine = search.backend()
     given = []
@@ -374,11 +376,11 @@ def test_similar_questions_for_a_long_title_are_bounded(client, django_assert_ma
         with django_assert_max_num_queries(3):
             fragment = client.get(reverse("forum:similar"), {"title": title + " more" * 500})
 
-    assert "Knee hurts after running downhill" in fragment.text
+    assert "Knee hurts following running downhill" in fragment.text
     assert "Shoulder" not in fragment.text
     [(passed_title, words, newest)] = given
     assert len(passed_title) <= search.MAX_TITLE
-    assert words == ["knee", "hurts", "after", "running", "word0", "word1", "word2", "word3"]
+    assert words == ["knee", "hurts", "following", "running", "word0", "word1", "word2", "word3"]
     assert newest == search.CANDIDATES
 
 
@@ -400,3 +402,56 @@ def test_similar_questions_rank_only_the_newest_matches(monkeypatch):
     found = search.similar_questions("sciatica")
 
     assert {q.pk for q in found} == {q.pk for q in answered[2:]}
+
+
+# -- Short words that are real terms (IT band), and saying which words were ignored ----------
+
+
+def test_a_short_term_in_capitals_is_found_and_highlighted():
+    """The engines skip "it" as a common word; "IT" in capitals is the term."""
+    call_command("seed", verbosity=0)
+    QuestionFactory(title="Band practice schedule", body="Our band plays on Fridays.")
+
+    response = find("IT")
+    assert titles(response) == ["IT band pain need help"]
+    assert "<mark>IT</mark>" in response.text
+
+    response = find("IT band")
+    assert titles(response) == ["IT band pain need help"]
+    assert "<mark>IT</mark>" in response.text
+    assert "was ignored" not in response.text
+
+
+def test_a_term_is_found_only_as_a_term_on_postgresql_and_everywhere_as_a_word(db):
+    QuestionFactory(title="Switching careers into IT", body="Is a degree needed?")
+    QuestionFactory(title="Ankle brace", body="Should I wear it while running?")
+
+    assert titles(find("IT careers")) == ["Switching careers into IT"]
+    assert titles(find("IT brace")) == (
+        ["Ankle brace"] if search.backend() is search.sqlite else []
+    )  # FTS5 reads "it" and "IT" alike
+
+
+def test_the_results_page_says_which_common_words_were_ignored():
+    QuestionFactory(title="Knee pain when cycling", body="x")
+
+    response = find("the knee of it")
+
+    assert titles(response) == ["Knee pain when cycling"]
+    assert "“the”, “of”, “it” were ignored: too common." in response.text
+    assert "in capitals" in response.text  # how to search for "it" as a term
+    one = find("the knee")
+    assert "“the” was ignored: too common." in one.text
+    assert "in capitals" not in one.text
+    assert "ignored" not in find("knee OR hip").text  # an operator is not ignored
+    assert "ignored" not in find('"knee of"').text  # a phrase keeps its words
+
+
+def test_a_query_all_in_capitals_has_no_terms():
+    assert search.bounded_query("IT BAND") == "it band"
+    assert search.ignored_words("HOW DO I FIX IT") == ["how", "do", "i", "it"]
+    assert search.ignored_words("IT band") == []
+    # A term counts towards the limit of words the engines get.
+    assert search.bounded_query("IT " + LONG_QUERY) == "IT " + " ".join(
+        f"word{n}" for n in range(7)
+    )

@@ -25,6 +25,12 @@ def test_seed_demo_builds_a_browsable_archive(capsys):
     for question in Question.objects.public().answered()[:5]:
         assert client.get(question.get_absolute_url()).status_code == HTTPStatus.OK
     assert client.get("/").status_code == HTTPStatus.OK
+    # The archive's "Best rated" order has ratings to sort by, as the hook would store them.
+    best = (
+        Question.objects.public().answered().order_by("-best_rating", "-answered_at", "-id").first()
+    )
+    assert best.best_rating > 0
+    assert client.get("/answers/", {"order": "rated"}).context["page_obj"][0] == best
     # The loaded threads are in the search index.
     sample = Question.objects.public().answered().filter(slug__startswith="demo-").first()
     word = sample.title.split()[1]

@@ -65,6 +65,14 @@ SHAPES = {
     "wide table header, one-cell rows": repeated(
         "a\n", prefix="|a" * 50 + "|\n" + "|-" * 50 + "|\n"
     ),
+    # Bare links (linkify): each "://" looks back for its scheme, and linkify-it
+    # looks ahead for the bracket closing each "(" or "{" in a path.
+    "bare links": repeated("https://example.com/a "),
+    "bare links, { in the path": repeated("https://a.bc/{"),
+    ":// without a scheme": repeated("a://"),
+    "www. links": repeated("www.example.com "),
+    "images (shown as links)": repeated("![a](1) "),
+    "images in a link": repeated("![a](1)", prefix="["),
 }
 PATHOLOGICAL = {name: shape(MAX_BODY_LENGTH) for name, shape in SHAPES.items()}
 

@@ -24,6 +24,11 @@ PAGES = [
     ("thread", "/q/1/it-band-pain-need-help/", None),
     ("profile", "/experts/jeremy-lanfranco/", None),
     ("ask", "/experts/jeremy-lanfranco/ask/", "member"),
+    ("all-answers", "/answers/", None),
+    ("unanswered", "/unanswered/", None),
+    ("how-experts-are-vetted", "/about/experts/", None),
+    ("contact", "/contact/", None),
+    ("thread-member", "/q/1/it-band-pain-need-help/", "member"),
     ("moderation-queue", "/moderation/", "moderator"),
 ]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}

@@ -1,0 +1,1 @@
+"""The site's date formats, over Django's for English (FORMAT_MODULE_PATH)."""
