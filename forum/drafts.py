@@ -19,8 +19,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
+
+from config import http
 
 from .markdown import MAX_BODY_LENGTH
 
@@ -100,23 +100,12 @@ def keeps_draft(view):
 
 
 def post_only(back, *, drafts=True):
-    """A POST-only action URL; a GET (or HEAD) is sent back to its page with `back`.
-
-    `back(request, *args, **kwargs)` returns the URL of the page the form is on,
-    with the form's anchor, and raises Http404 when the user may not see that
-    page: a private thread stays a 404 by this route too. With `drafts`, an
-    anonymous POST keeps its text for after signing in (`keeps_draft`).
-    """
+    """config.http.post_only; with `drafts`, an anonymous POST also keeps its text for
+    after signing in (`keeps_draft`). `back` raises Http404 when the user may not see
+    the page: a private thread stays a 404 by this route too."""
 
     def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method in ("GET", "HEAD"):
-                return redirect(back(request, *args, **kwargs))
-            if request.method != "POST":
-                return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-            return view(request, *args, **kwargs)
-
+        wrapper = http.post_only(back)(view)
         return keeps_draft(wrapper) if drafts else wrapper
 
     return decorator

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from accounts.actions import Refused
 from accounts.decorators import moderator_required
 from accounts.models import AuditEntry
+from config.http import post_only
 
 from .. import actions
 from ..forms import OptionalReasonForm, ReasonForm
@@ -107,8 +108,21 @@ def _decision(request, pk, *, needs_reason, act, done):
     return redirect("moderation:expert", pk=profile.pk)
 
 
-@require_POST
+def _back_to_expert(request, pk):
+    return reverse("moderation:expert", kwargs={"pk": pk})
+
+
+def _back_to_credential(request, pk):
+    credential = get_object_or_404(Credential, pk=pk)
+    return reverse("moderation:expert", kwargs={"pk": credential.profile_id})
+
+
+def _back_to_queue(request, pk):
+    return reverse("moderation:experts")
+
+
 @moderator_required
+@post_only(_back_to_expert)
 def approve(request, pk):
     return _decision(
         request,
@@ -119,8 +133,8 @@ def approve(request, pk):
     )
 
 
-@require_POST
 @moderator_required
+@post_only(_back_to_expert)
 def refuse(request, pk):
     return _decision(
         request,
@@ -131,8 +145,8 @@ def refuse(request, pk):
     )
 
 
-@require_POST
 @moderator_required
+@post_only(_back_to_expert)
 def suspend(request, pk):
     return _decision(
         request,
@@ -143,8 +157,8 @@ def suspend(request, pk):
     )
 
 
-@require_POST
 @moderator_required
+@post_only(_back_to_expert)
 def restore(request, pk):
     return _decision(
         request,
@@ -155,8 +169,8 @@ def restore(request, pk):
     )
 
 
-@require_POST
 @moderator_required
+@post_only(_back_to_credential)
 def verify_credential(request, pk):
     credential = get_object_or_404(Credential.objects.select_related("profile__user"), pk=pk)
     verified = request.POST.get("verified", "1") == "1"
@@ -170,8 +184,8 @@ def verify_credential(request, pk):
     return redirect("moderation:expert", pk=credential.profile_id)
 
 
-@require_POST
 @moderator_required
+@post_only(_back_to_queue)
 def decide_category(request, pk):
     category_request = get_object_or_404(
         CategoryRequest.objects.select_related("profile__user", "category"),

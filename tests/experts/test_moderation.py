@@ -245,3 +245,28 @@ def test_a_new_expert_with_a_daily_limit_of_one(moderator_client, massage):
     form = asker.get(reverse("forum:ask") + f"?category={massage.path}")
     labels = [str(label) for _, label in form.context["form"].fields["expert"].choices]
     assert not any("Maria Borg" in label for label in labels)
+
+
+def test_a_get_on_a_decision_url_leads_to_the_expert_not_a_blank_page(client, applicant):
+    # A reload after a decision, or a bookmark: the moderator lands on the expert's page,
+    # and nothing is decided by it.
+    client.force_login(ModeratorFactory())
+    credential = CredentialFactory(profile=applicant)
+    expert_page = reverse("moderation:expert", kwargs={"pk": applicant.pk})
+
+    for name, pk in [("approve_expert", applicant.pk), ("suspend_expert", applicant.pk),
+                     ("verify_credential", credential.pk)]:  # fmt: skip
+        response = client.get(reverse(f"moderation:{name}", kwargs={"pk": pk}))
+        assert (response.status_code, response["Location"]) == (HTTPStatus.FOUND, expert_page)
+
+    applicant.refresh_from_db()
+    credential.refresh_from_db()
+    assert applicant.status == "pending" and credential.verified_at is None
+
+
+def test_a_get_on_a_decision_url_is_still_a_404_for_members(client, member, applicant):
+    client.force_login(member)
+
+    response = client.get(reverse("moderation:approve_expert", kwargs={"pk": applicant.pk}))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
