@@ -42,7 +42,7 @@ from .models import (
     NotificationPreference,
 )
 from .models.notifications import ALWAYS_ON
-from .notifications import notify
+from .notifications import DIGEST, notify, preferences
 from .roles import MODERATORS_GROUP, can_suspend, is_moderator, moderators
 from .signals import stopped_taking_questions
 
@@ -115,13 +115,18 @@ def suspend_user(*, user, moderator, reason, until=None):
     user.suspended_until = until
     user.suspension_reason = reason
     user.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
-    until_text = f"until {until:%-d %B %Y}" if until else "until a moderator lifts it"
+    until_text = (
+        f"until {timezone.localtime(until):%-d %B %Y}" if until else "until a moderator lifts it"
+    )
     notify(
         user,
         NotificationKind.ACCOUNT,
         title=f"Your account is suspended {until_text}",
-        body=f"Reason: {reason} You can still read the site.",
-        url=reverse("accounts:account"),
+        body=(
+            f"Reason: {reason} You can still read the site. Your account page says more, "
+            "and how to reach the moderators."
+        ),
+        url=_suspension_url(),
     )
     stopped_taking_questions.send(sender=__name__, user=user)
     record(
@@ -143,10 +148,7 @@ def lift_suspension(*, user, moderator, reason=""):
     user = _lock_user(user)
     if user.suspended_at is None:
         return user
-    user.suspended_at = None
-    user.suspended_until = None
-    user.suspension_reason = ""
-    user.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    _end_suspension(user, "A moderator lifted it.")
     record(
         actor=moderator,
         action=AuditAction.LIFT_SUSPENSION,
@@ -156,6 +158,53 @@ def lift_suspension(*, user, moderator, reason=""):
     )
     account_changed(user)
     return user
+
+
+@action
+def expire_suspension(*, user) -> bool:
+    """A suspension whose end date has passed ends (manage.py run_lifecycle).
+
+    Pages already let the member post again from that date; this clears the
+    suspension and tells them, once: a suspension ended here no longer
+    matches, so a second run sends nothing. Returns whether it ended one.
+    """
+    user = _lock_user(user)
+    if user.suspended_at is None or user.suspended_until is None:
+        return False
+    if user.suspended_until > timezone.now():
+        return False
+    ended = user.suspended_until
+    _end_suspension(user, f"It ran until {timezone.localtime(ended):%-d %B %Y}.")
+    record(
+        actor=None,
+        action=AuditAction.LIFT_SUSPENSION,
+        target=user,
+        reason="The suspension reached its end date.",
+        before={"suspended_until": ended.isoformat()},
+        subject=user,
+    )
+    account_changed(user)
+    return True
+
+
+def _end_suspension(user, how):
+    """Clear a suspension (`user` locked) and tell the member: the last notice said "suspended"."""
+    user.suspended_at = None
+    user.suspended_until = None
+    user.suspension_reason = ""
+    user.save(update_fields=["suspended_at", "suspended_until", "suspension_reason"])
+    notify(
+        user,
+        NotificationKind.ACCOUNT,
+        title="Your suspension has ended",
+        body=f"{how} You can ask, answer and take part again.",
+        url=reverse("accounts:account"),
+    )
+
+
+def _suspension_url():
+    """The account page's account of the suspension: until when, why, whom to ask."""
+    return reverse("accounts:account") + "#suspension"
 
 
 @action
@@ -223,11 +272,28 @@ def set_notification_preferences(*, user, channels, daily_digest):
 
 @action(shown=False)
 def unsubscribe(*, user, kind):
-    """Stop one kind of e-mail from the link in it (signed for that member and kind)."""
-    channel = Channel.ONSITE if kind == NotificationKind.ACCOUNT else Channel.OFF
-    NotificationPreference.objects.update_or_create(
-        user=user, kind=kind, defaults={"channel": channel}
-    )
+    """Stop e-mails from the link in one (signed for that member and kind), nothing more.
+
+    A kind sent by e-mail becomes "on the site only": the member still sees it on the
+    site. DIGEST stops the daily digest: every kind it carried becomes on-site only and
+    the digest is switched off. E-mails of those kinds not sent yet are not sent.
+    """
+    user = _lock_user(user)
+    current = preferences(user)
+    kinds = [k for k, channel in current.items() if channel == Channel.EMAIL]
+    if kind != DIGEST:
+        kinds = [k for k in kinds if k == kind]
+    for each in kinds:
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=each, defaults={"channel": Channel.ONSITE}
+        )
+    pending = Notification.objects.filter(recipient=user, email_wanted=True, emailed_at=None)
+    if kind != DIGEST:
+        pending = pending.filter(kind=kind)
+    pending.update(email_wanted=False)
+    if kind == DIGEST and user.daily_digest:
+        user.daily_digest = False
+        user.save(update_fields=["daily_digest"])
 
 
 @action(shown=False)

@@ -19,8 +19,10 @@ from .models import (
 from .models.notifications import ALWAYS_ON, DEFAULT_CHANNELS
 
 UNSUBSCRIBE_SALT = "accounts.notifications.unsubscribe"
+# What a digest's unsubscribe token names instead of a kind: the digest as a whole.
+DIGEST = "digest"
 
-__all__ = ["NotificationKind", "notify", "preferences", "unsubscribe_url"]
+__all__ = ["DIGEST", "NotificationKind", "notify", "preferences", "unsubscribe_url"]
 
 
 def preferences(user) -> dict:
@@ -76,11 +78,12 @@ def read_unsubscribe_token(token):
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("k") not in NotificationKind.values:
+    if not isinstance(data, dict) or data.get("k") not in [*NotificationKind.values, DIGEST]:
         return None
     return data.get("u"), data["k"]
 
 
 def unsubscribe_url(user, kind) -> str:
+    """The link that stops e-mails of one kind (or, with DIGEST, the daily digest)."""
     path = reverse("accounts:unsubscribe", kwargs={"token": unsubscribe_token(user, kind)})
     return f"{settings.SITE_URL}{path}"

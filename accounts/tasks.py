@@ -76,16 +76,17 @@ def send_notification_email(notification_id):
     now = timezone.now()
     claimed = (
         _claimable(now)
-        .filter(pk=notification_id, redacted=False)
+        .filter(pk=notification_id, redacted=False, email_wanted=True)
         .update(email_claimed_at=now, email_attempts=F("email_attempts") + 1, email_retry_at=None)
     )
     if not claimed:
-        state = Notification.objects.filter(pk=notification_id).values("emailed_at", "redacted")
-        state = state.first()
+        state = Notification.objects.filter(pk=notification_id)
+        state = state.values("emailed_at", "redacted", "email_wanted").first()
         if state is None or state["emailed_at"]:
             return "already sent"
-        # What it was about was hidden or made private before it left: say nothing.
-        return "withheld" if state["redacted"] else "being sent"
+        # What it was about was hidden or made private before it left, or the member
+        # stopped these e-mails (unsubscribed, away on vacation) meanwhile: say nothing.
+        return "withheld" if state["redacted"] or not state["email_wanted"] else "being sent"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
         build_email(notification).send()

@@ -12,7 +12,7 @@ from . import actions
 from .forms import ProfileForm
 from .forms_notifications import NotificationSettingsForm
 from .models import NotificationKind
-from .notifications import read_unsubscribe_token
+from .notifications import DIGEST, read_unsubscribe_token
 
 PAGE_SIZE = 30
 
@@ -81,8 +81,11 @@ def unsubscribe(request, token):
         raise Http404
     user = get_object_or_404(get_user_model(), pk=data[0], is_active=True)
     kind = data[1]
-    label = NotificationKind(kind).label
+    context = {
+        "digest": kind == DIGEST,
+        "label": "" if kind == DIGEST else NotificationKind(kind).label,
+        "done": request.method == "POST",
+    }
     if request.method == "POST":
         actions.unsubscribe(user=user, kind=kind)
-        return render(request, "accounts/unsubscribed.html", {"label": label, "done": True})
-    return render(request, "accounts/unsubscribed.html", {"label": label, "done": False})
+    return render(request, "accounts/unsubscribed.html", context)

@@ -231,6 +231,17 @@ def suspend(*, profile, moderator, reason) -> ExpertProfile:
     profile.save(update_fields=["status"])
     stopped_taking_questions.send(sender=__name__, user=profile.user)
     _record(profile, moderator, AuditAction.SUSPEND_EXPERT, reason, after={"status": "suspended"})
+    # An account notice: it cannot be switched off, and the form tells the moderator so.
+    notify(
+        profile.user,
+        NotificationKind.ACCOUNT,
+        title="Your expert profile is suspended",
+        body=(
+            f"Reason: {reason} Your profile is hidden and askers cannot pick you until a "
+            "moderator restores it. You can still read and ask as a member."
+        ),
+        url=reverse("experts:manage"),
+    )
     expert_changed(profile)
     return profile
 
@@ -241,6 +252,14 @@ def restore(*, profile, moderator, reason="") -> ExpertProfile:
     profile.status = ExpertStatus.APPROVED
     profile.save(update_fields=["status"])
     _record(profile, moderator, AuditAction.RESTORE_EXPERT, reason, after={"status": "approved"})
+    note = f"Note from the moderators: {reason} " if reason else ""
+    notify(
+        profile.user,
+        NotificationKind.ACCOUNT,
+        title="Your expert profile is restored",
+        body=f"{note}Your profile is public again, and questions for you arrive in your inbox.",
+        url=reverse("forum:inbox"),
+    )
     expert_changed(profile)
     return profile
 

@@ -20,6 +20,7 @@ from django.db.models import (
     F,
     FloatField,
     Max,
+    Q,
     Window,
 )
 from django.db.models.functions import Round, RowNumber, TruncMonth
@@ -120,18 +121,20 @@ def refresh(*user_ids) -> ExpertProfile | None:
     medians = _medians(ids)
     Question = apps.get_model("forum", "Question")
     Decline = apps.get_model("forum", "Decline")
-    # A question its asker withdrew before the answer does not count against the expert.
-    addressed = _grouped(
-        Question.objects.public().filter(expert_id__in=ids),
-        "expert_id",
-        n=Count("id"),
+    # Questions ever addressed to the expert: those still addressed to them (waiting,
+    # answered or declined) and those they declined that went elsewhere since; the decline
+    # rows survive re-routing, the question's current expert does not. A question its asker
+    # withdrew, a private or a hidden one, counts for nobody.
+    current = _grouped(
+        Question.objects.public().filter(expert_id__in=ids), "expert_id", n=Count("id")
     )
     declined = _grouped(
-        Decline.objects.filter(
-            expert_id__in=ids, question__visibility="public", question__is_hidden=False
-        ).exclude(question__status="withdrawn"),
+        Decline.objects.filter(expert_id__in=ids, question__in=Question.objects.public()),
         "expert_id",
         n=Count("id"),
+        elsewhere=Count(
+            "id", filter=Q(question__expert__isnull=True) | ~Q(question__expert=F("expert"))
+        ),
     )
     for profile in profiles:
         pk = profile.user_id
@@ -149,8 +152,9 @@ def refresh(*user_ids) -> ExpertProfile | None:
             else None
         )
         profile.median_response = medians.get(pk)
-        total = addressed.get(pk, {"n": 0})["n"]
-        profile.decline_share = min(declined.get(pk, {"n": 0})["n"] / total, 1.0) if total else None
+        decline = declined.get(pk, {"n": 0, "elsewhere": 0})
+        addressed = current.get(pk, {"n": 0})["n"] + decline["elsewhere"]
+        profile.decline_share = decline["n"] / addressed if addressed else None
     ExpertProfile.objects.bulk_update(profiles, FIELDS)
     keys = [_charts_key(pk) for pk in ids]
     cache.delete_many(keys)

@@ -8,9 +8,12 @@ from . import lifecycle
 
 
 def send_back_questions(sender, user, **kwargs):
-    """An expert stopped taking questions: once that commits, their waiting questions go
-    back to their askers, each in its own action (forum.actions.return_to_asker)."""
-    from .actions import return_to_asker
+    """An expert stopped taking questions: open-question e-mails not sent yet are not
+    sent; once that commits, their waiting questions go back to their askers, each in
+    its own action (forum.actions.return_to_asker)."""
+    from .actions import notices, return_to_asker
+
+    notices.away(user)
 
     def send_back():
         for question in lifecycle.waiting_on([user.pk]):

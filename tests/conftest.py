@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.factories import ModeratorFactory, UserFactory
+from tests.factories import CategoryFactory, ExpertProfileFactory, ModeratorFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +37,25 @@ def member_client(client, member):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run an action and what it queues for after its transaction commits (e-mails, tasks)."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def massage(db):
+    return CategoryFactory(name="Massage", slug="massage")
+
+
+@pytest.fixture
+def jeremy(massage):
+    """The seed thread's expert, answering in Massage."""
+    return ExpertProfileFactory(user__display_name="Jeremy Lanfranco", categories=[massage]).user

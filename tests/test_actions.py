@@ -115,6 +115,14 @@ def _(w):
     return lambda: account_actions.lift_suspension(user=w.jeremy, moderator=w.moderator)
 
 
+@scenario("accounts.expire_suspension")
+def _(w):
+    until = timezone.now() + timedelta(days=1)
+    account_actions.suspend_user(user=w.jeremy, moderator=w.moderator, reason="x", until=until)
+    type(w.jeremy).objects.filter(pk=w.jeremy.pk).update(suspended_until=timezone.now())
+    return lambda: account_actions.expire_suspension(user=w.jeremy)
+
+
 @scenario("accounts.set_moderator")
 def _(w):
     return lambda: account_actions.set_moderator(user=w.member, granted=True)

@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Case, Count, DateTimeField, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from accounts.models import AuditAction, AuditEntry
 from accounts.roles import is_moderator
 
 # The orders of the "Ask Experts" lists (?order=), each backed by an index.
@@ -223,6 +225,19 @@ class ExpertProfile(models.Model):
     @property
     def is_approved(self):
         return self.status == ExpertStatus.APPROVED
+
+    @cached_property
+    def suspension(self):
+        """The audit entry of the suspension in force (its reason and date), or None.
+
+        The moderator's reason is written for the expert to read ("The member sees this").
+        """
+        if self.status != ExpertStatus.SUSPENDED:
+            return None
+        entries = AuditEntry.objects.filter(
+            action=AuditAction.SUSPEND_EXPERT, target_type=self._meta.label_lower, target_id=self.pk
+        )
+        return entries.order_by("-created_at", "-pk").first()
 
     @property
     def is_away(self):

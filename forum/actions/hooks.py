@@ -157,7 +157,7 @@ def redact_notifications(question):
 def _what_happened(question, notification, sees) -> str:
     """Why a reader no longer sees what a notification is about, in words for them."""
     if question.is_hidden:
-        return "The moderators hid this question."
+        return _hidden_note("question", question.hidden_by_id)
     if question.status == QuestionStatus.WITHDRAWN:
         return "The asker withdrew this question."
     if (QUESTION, question.pk) not in sees:
@@ -166,9 +166,22 @@ def _what_happened(question, notification, sees) -> str:
     if notification.target_type == FollowUp._meta.label_lower:
         follow_up = FollowUp.objects.filter(pk=notification.target_id).first()
         if follow_up is not None and not follow_up.is_hidden:
+            answer = Answer.objects.filter(pk=follow_up.answer_id).first()
+            if answer is not None and answer.hidden_by_id is None:
+                return (
+                    "The answer this follow-up belongs to is hidden until a moderator reviews it."
+                )
             return "The moderators hid the answer this follow-up belongs to."
-        return "The moderators hid this follow-up."
-    return "The moderators hid this answer."
+        return _hidden_note("follow-up", follow_up.hidden_by_id if follow_up else True)
+    answer = Answer.objects.filter(pk=notification.target_id).first()
+    return _hidden_note("answer", answer.hidden_by_id if answer else True)
+
+
+def _hidden_note(kind, hidden_by_id) -> str:
+    """Hidden by a moderator, or automatically after flags (no moderator yet)."""
+    if hidden_by_id is None:
+        return f"This {kind} is hidden until a moderator reviews the flags on it."
+    return f"The moderators hid this {kind}."
 
 
 def _visible_targets(reader, question, notifications) -> set:

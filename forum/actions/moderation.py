@@ -71,7 +71,8 @@ def _resolve_flags(item, moderator, status):
     )
 
 
-def _hide(item, question, *, moderator, reason, audit_action):
+def _hide(item, question, *, moderator, reason, audit_action, flaggers=0):
+    """Hide `item`: by `moderator`, or (None) automatically, after `flaggers` members flagged it."""
     item.is_hidden = True
     item.hidden_reason = reason
     item.hidden_at = timezone.now()
@@ -80,11 +81,23 @@ def _hide(item, question, *, moderator, reason, audit_action):
     if audit_action == AuditAction.HIDE:
         _resolve_flags(item, moderator, FlagStatus.ACTIONED)
     kind = item._meta.verbose_name
+    if moderator is None:
+        title = (
+            f"Your {kind} was hidden automatically after {flaggers} "
+            f"member{'s' if flaggers != 1 else ''} flagged it"
+        )
+        body = (
+            "It stays hidden until a moderator reviews it; no moderator has looked at it "
+            "yet. Only you and the moderators can see it meanwhile."
+        )
+    else:
+        title = f"Your {kind} was hidden by the moderators"
+        body = f"Reason: {reason} Only you and the moderators can see it now."
     notify(
         author_of(item),
         NotificationKind.ACCOUNT,
-        title=f"Your {kind} was hidden by the moderators",
-        body=f"Reason: {reason} Only you and the moderators can see it now.",
+        title=title,
+        body=body,
         url=item.get_absolute_url(),
         about=item,
         thread_id=question.pk,
@@ -346,6 +359,7 @@ def flag(*, item, flagger, reason, note=""):
             moderator=None,
             reason=f"Hidden automatically after {distinct} flags, until a moderator reviews it.",
             audit_action=AuditAction.AUTO_HIDE,
+            flaggers=distinct,
         )
     thread_changed(question)
     return new, True
@@ -353,13 +367,22 @@ def flag(*, item, flagger, reason, note=""):
 
 def notify_moderators(flag, item, question):
     """Moderators who opted in to hear about new flags (the default is off)."""
+    kind = item._meta.verbose_name
+    author = author_of(item).display_name
+    title = f"New flag on {author}'s {kind} in “{question.title}”"
+    lines = [f"Reason: {flag.get_reason_display()}."]
+    if flag.note:
+        lines.append(f"Note from {flag.flagger.display_name}: {flag.note}")
+    else:
+        lines.append(f"Flagged by {flag.flagger.display_name}.")
+    lines.append(f"Every open flag: {settings.SITE_URL}{reverse('moderation:queue')}")
     for moderator in moderators(get_user_model().objects.all()):
         notify(
             moderator,
             NotificationKind.NEW_FLAG,
-            title=f"New flag: {flag.get_reason_display()}",
-            body=flag.note,
-            url=reverse("moderation:queue"),
+            title=title,
+            body="\n".join(lines),
+            url=item.get_absolute_url(),
             about=item,
             thread_id=question.pk,
         )

@@ -4,6 +4,7 @@ Each notification names the post it is about and its thread, so the
 post-write hook redacts it while its reader may not see that post.
 """
 
+from accounts.models import Notification
 from accounts.notifications import NotificationKind, notify
 from experts.models import ExpertProfile
 
@@ -61,6 +62,17 @@ def open_question(question):
             body=excerpt(question),
             about=question,
         )
+
+
+def away(user):
+    """An expert went away: open questions in their categories no longer reach them.
+
+    While away they get no open-question notification at all (open_question() asks
+    only experts taking questions); those not e-mailed yet stay on the site, unsent.
+    """
+    Notification.objects.filter(
+        recipient=user, kind=NotificationKind.OPEN_QUESTION, email_wanted=True, emailed_at=None
+    ).update(email_wanted=False)
 
 
 def asked(question):

@@ -42,11 +42,6 @@ def application(categories, credentials=(), **fields):
     }
 
 
-@pytest.fixture
-def massage():
-    return CategoryFactory(name="Massage", slug="massage")
-
-
 def test_a_member_applies_with_credentials_and_waits_for_a_moderator(
     member_client, member, massage
 ):

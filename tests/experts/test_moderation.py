@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def massage():
-    return CategoryFactory(name="Massage", slug="massage")
-
-
-@pytest.fixture
 def applicant(massage):
     return ExpertProfileFactory(
         status="pending", approved_at=None, user__display_name="Maria Borg", categories=[massage]

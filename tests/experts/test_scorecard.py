@@ -1,6 +1,7 @@
 """The scorecard's figures, checked against values worked out by hand."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -8,12 +9,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from experts import scorecard
-from forum.actions import decline_question, rate_answer
+from forum.actions import (
+    ask_question,
+    decline_question,
+    post_answer,
+    rate_answer,
+    reroute_question,
+    withdraw_question,
+)
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
     ExpertProfileFactory,
     QuestionFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +167,90 @@ def test_lists_order_by_rating_answers_or_response_time(client):
         "Fast Fay",
     ]
     assert unrated.rating_average is None
+
+
+# -- "Questions declined" counts every question ever addressed to the expert -----------------
+
+
+@pytest.fixture
+def routing():
+    """Dora and Colin answer in knee pain; Ann asks Dora."""
+    knees = CategoryFactory(name="Knee pain")
+    return SimpleNamespace(
+        knees=knees,
+        dora=ExpertProfileFactory(user__display_name="Dora", categories=[knees]).user,
+        colin=ExpertProfileFactory(user__display_name="Colin", categories=[knees]).user,
+        ann=UserFactory(display_name="Ann"),
+    )
+
+
+def _ask(routing, title, *, visibility="public"):
+    question, _ = ask_question(
+        asker=routing.ann,
+        category=routing.knees,
+        title=title,
+        body="It hurts.",
+        visibility=visibility,
+        expert=routing.dora,
+    )
+    return question
+
+
+def _answered(routing, title):
+    question = _ask(routing, title)
+    post_answer(question=question, author=routing.dora, body="Rest it for two weeks.")
+    return question
+
+
+def _declined(routing, title, **kwargs):
+    question = _ask(routing, title, **kwargs)
+    decline_question(question=question, expert=routing.dora, reason="not_my_area")
+    return question
+
+
+def _reroute(routing, question, **kwargs):
+    reroute_question(question=question, asker=routing.ann, category=routing.knees, **kwargs)
+
+
+def _dora_share(routing):
+    routing.dora.expert_profile.refresh_from_db()
+    return routing.dora.expert_profile.decline_share
+
+
+def test_a_declined_question_sent_to_another_expert_still_counts_as_addressed(routing):
+    _answered(routing, "Outer knee pain when running")
+    declined = _declined(routing, "Knee clicks on stairs")
+    assert _dora_share(routing) == pytest.approx(0.5)
+
+    _reroute(routing, declined, expert=routing.colin)
+
+    # Was 100%: the question left Dora's count of addressed questions, not her declines.
+    assert _dora_share(routing) == pytest.approx(0.5)
+    html = Client().get(routing.dora.expert_profile.get_absolute_url()).text
+    assert "50%" in html and "100%" not in html
+
+
+def test_one_decline_in_five_questions_is_20_percent_after_the_question_is_rerouted(routing):
+    for n in range(4):
+        _answered(routing, f"Knee question number {n}")
+    declined = _declined(routing, "Knee clicks on stairs")
+
+    _reroute(routing, declined)  # to every expert of the category
+
+    assert _dora_share(routing) == pytest.approx(0.2)  # was 25%
+    assert scorecard.refresh(routing.dora.pk).decline_share == pytest.approx(0.2)
+
+
+def test_rerouting_and_later_changes_recompute_the_decliners_figure(routing):
+    _answered(routing, "Outer knee pain when running")
+    private = _declined(routing, "A private knee question", visibility="private")
+    assert _dora_share(routing) == pytest.approx(0.0)  # a private question counts for nobody
+
+    _reroute(routing, private, make_public=True)
+
+    assert _dora_share(routing) == pytest.approx(0.5)
+
+    # Withdrawn once it has left Dora: it no longer counts for her either.
+    withdraw_question(question=private, asker=routing.ann)
+
+    assert _dora_share(routing) == pytest.approx(0.0)

@@ -23,11 +23,6 @@ def massage():
 
 
 @pytest.fixture
-def jeremy(massage):
-    return ExpertProfileFactory(user__display_name="Jeremy Lanfranco", categories=[massage]).user
-
-
-@pytest.fixture
 def question(massage, jeremy):
     return QuestionFactory(
         category=massage, expert=jeremy, title="IT band pain need help", body="It hurts."

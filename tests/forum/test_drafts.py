@@ -13,23 +13,11 @@ from forum.models import FollowUp, Question
 from tests.factories import (
     PASSWORD,
     AnswerFactory,
-    CategoryFactory,
-    ExpertProfileFactory,
     QuestionFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def massage():
-    return CategoryFactory(name="Massage", slug="massage")
-
-
-@pytest.fixture
-def jeremy(massage):
-    return ExpertProfileFactory(user__display_name="Jeremy Lanfranco", categories=[massage]).user
 
 
 @pytest.fixture

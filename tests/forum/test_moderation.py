@@ -24,16 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def massage():
-    return CategoryFactory(name="Massage", slug="massage")
-
-
-@pytest.fixture
-def jeremy(massage):
-    return ExpertProfileFactory(user__display_name="Jeremy Lanfranco", categories=[massage]).user
-
-
-@pytest.fixture
 def answer(massage, jeremy):
     return AnswerFactory(
         question__category=massage,
