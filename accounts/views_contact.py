@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from config.http import post_only
+
 from . import actions
 from .decorators import moderator_required
 from .forms_contact import ContactForm
@@ -86,12 +88,15 @@ def contact_message(request, pk):
     return render(request, "moderation/contact_message.html", {"message": message})
 
 
+def _message_page(request, pk):
+    return get_object_or_404(ContactMessage, pk=pk).get_absolute_url()
+
+
 @moderator_required
+@post_only(_message_page)
 def handle_contact_message(request, pk):
     """Mark a message handled (handled=1), or open it again; a GET goes to the message."""
     message = get_object_or_404(ContactMessage, pk=pk)
-    if request.method != "POST":
-        return redirect(message)
     handled = request.POST.get("handled") == "1"
     actions.update_contact_message(message=message, moderator=request.user, handled=handled)
     if handled:

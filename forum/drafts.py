@@ -99,13 +99,12 @@ def keeps_draft(view):
     return wrapper
 
 
-def post_only(back, *, drafts=True):
-    """config.http.post_only; with `drafts`, an anonymous POST also keeps its text for
-    after signing in (`keeps_draft`). `back` raises Http404 when the user may not see
-    the page: a private thread stays a 404 by this route too."""
+def post_only(back):
+    """config.http.post_only, and an anonymous POST keeps its text for after signing in
+    (`keeps_draft`). `back` raises Http404 when the user may not see the page: a private
+    thread stays a 404 by this route too."""
 
     def decorator(view):
-        wrapper = http.post_only(back)(view)
-        return keeps_draft(wrapper) if drafts else wrapper
+        return keeps_draft(http.post_only(back)(view))
 
     return decorator

@@ -33,7 +33,7 @@ from ..models import Answer, Flag, FollowUp, Question, QuestionStatus
 from .threads import render_thread, visible_answer, visible_question
 
 
-def _check(allowed, user, question, default):
+def check(allowed, user, question, default):
     if not allowed:
         raise Refused(permissions.why_not(user, question, default))
 
@@ -64,7 +64,7 @@ def answer(request, pk):
     form = AnswerForm(request.POST)
     mine = question.answers.filter(author=request.user).first()
     if mine is None:
-        _check(
+        check(
             permissions.can_answer(request.user, question),
             request.user,
             question,
@@ -99,7 +99,7 @@ def decline(request, pk):
     question = visible_question(request, pk)
     if question.declines.filter(expert=request.user).exists():
         return redirect("forum:inbox")  # A double click: already declined.
-    _check(
+    check(
         permissions.can_decline(request.user, question),
         request.user,
         question,
@@ -127,7 +127,7 @@ def reroute(request, pk):
     comes back with the form kept and the experts of the chosen category.
     """
     question = visible_question(request, pk)
-    _check(
+    check(
         permissions.can_reroute(request.user, question),
         request.user,
         question,
@@ -168,7 +168,7 @@ def resolve(request, pk):
     question = visible_question(request, pk)
     if question.status == QuestionStatus.RESOLVED and question.asker_id == request.user.pk:
         return redirect(question)  # A double click: already resolved.
-    _check(
+    check(
         permissions.can_resolve(request.user, question),
         request.user,
         question,
@@ -190,7 +190,7 @@ def resolve(request, pk):
 @posting_required
 def reopen(request, pk):
     question = visible_question(request, pk)
-    _check(
+    check(
         permissions.can_reopen(request.user, question),
         request.user,
         question,
@@ -206,7 +206,7 @@ def reopen(request, pk):
 def follow_up(request, pk):
     answer = visible_answer(request, pk)
     question = answer.question
-    _check(
+    check(
         permissions.can_follow_up(request.user, answer, question),
         request.user,
         question,
@@ -236,7 +236,7 @@ RATED = {
 def rate(request, pk):
     answer = visible_answer(request, pk)
     question = answer.question
-    _check(
+    check(
         permissions.can_rate(request.user, answer, question),
         request.user,
         question,
@@ -264,7 +264,7 @@ def render_edit_answer(request, answer, form, *, current=None, notice="", status
 @posting_required
 def edit_answer(request, pk):
     answer = visible_answer(request, pk)
-    _check(
+    check(
         permissions.can_edit_answer(request.user, answer),
         request.user,
         answer.question,

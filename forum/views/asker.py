@@ -16,12 +16,8 @@ from accounts.decorators import posting_required
 from .. import actions, drafts, lifecycle, permissions
 from ..forms import QuestionAskerEditForm
 from ..models import QuestionStatus
+from .actions import check, on_question
 from .threads import visible_question
-
-
-def _check(allowed, user, question, default):
-    if not allowed:
-        raise Refused(permissions.why_not(user, question, default))
 
 
 def _render_edit(request, question, form, *, current=None, status=HTTPStatus.OK):
@@ -37,7 +33,7 @@ def _render_edit(request, question, form, *, current=None, status=HTTPStatus.OK)
 @posting_required
 def edit_question(request, pk):
     question = visible_question(request, pk)
-    _check(
+    check(
         permissions.can_edit_question(request.user, question),
         request.user,
         question,
@@ -93,7 +89,7 @@ def withdraw(request, pk):
     mine = question.asker_id == request.user.pk
     if request.method == "POST" and mine and question.status == QuestionStatus.WITHDRAWN:
         return redirect(question)  # A double click.
-    _check(
+    check(
         permissions.can_withdraw(request.user, question),
         request.user,
         question,
@@ -110,17 +106,13 @@ def withdraw(request, pk):
     return redirect(question)
 
 
-def _thread(request, pk):
-    return visible_question(request, pk).get_absolute_url()
-
-
-@drafts.post_only(_thread)
+@drafts.post_only(on_question(""))
 @posting_required
 def ask_again(request, pk):
     question = visible_question(request, pk)
     if question.asker_id == request.user.pk and question.status in lifecycle.UNANSWERED:
         return redirect(question)  # A double click: asked again already.
-    _check(
+    check(
         permissions.can_ask_again(request.user, question),
         request.user,
         question,

@@ -17,9 +17,10 @@ from accounts import actions as account_actions
 from accounts.actions import Conflict
 from accounts.decorators import moderator_required
 from accounts.models import AuditAction, AuditEntry
+from config.http import post_only
 from experts.views.moderation import pending_work
 
-from .. import actions, drafts
+from .. import actions
 from ..forms_moderation import (
     AnswerModerationEditForm,
     ModerationReasonForm,
@@ -170,7 +171,7 @@ def hidden(request):
 
 
 @moderator_required
-@drafts.post_only(on_item(), drafts=False)
+@post_only(on_item())
 def hide(request, kind, pk):
     item = get_item(kind, pk)
     form = ModerationReasonForm(request.POST)
@@ -183,7 +184,7 @@ def hide(request, kind, pk):
 
 
 @moderator_required
-@drafts.post_only(on_item(), drafts=False)
+@post_only(on_item())
 def restore(request, kind, pk):
     item = get_item(kind, pk)
     form = OptionalReasonForm(request.POST)
@@ -194,7 +195,7 @@ def restore(request, kind, pk):
 
 
 @moderator_required
-@drafts.post_only(on_item(), drafts=False)
+@post_only(on_item())
 def dismiss(request, kind, pk):
     item = get_item(kind, pk)
     count = actions.dismiss_flags(item=item, moderator=request.user)
@@ -203,7 +204,7 @@ def dismiss(request, kind, pk):
 
 
 @moderator_required
-@drafts.post_only(on_item("answer"), drafts=False)
+@post_only(on_item("answer"))
 def feature(request, pk):
     answer = get_item("answer", pk)
     featured = request.POST.get("featured") == "1"
@@ -215,7 +216,7 @@ def feature(request, pk):
 
 
 @moderator_required
-@drafts.post_only(on_item("question"), drafts=False)
+@post_only(on_item("question"))
 def lock(request, pk):
     question = get_item("question", pk)
     locked = request.POST.get("locked") == "1"
@@ -333,7 +334,7 @@ def history(request, kind, pk):
 
 
 @moderator_required
-@drafts.post_only(on_history, drafts=False)
+@post_only(on_history)
 def rollback(request, kind, pk):
     model = {"question": QuestionRevision, "answer": AnswerRevision}.get(kind)
     if model is None:
