@@ -11,6 +11,8 @@ up and password resets fail closed instead (accounts.middleware), because
 allauth's guard against password guessing lives in the cache too.
 """
 
+import math
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -40,14 +42,46 @@ class Rate:
         return f"{self.count} per {self.seconds} seconds"
 
 
+def _window_key(action, user_id) -> str:
+    return f"ratelimit-window:{action}:{user_id}"
+
+
 def hit(action: str, user_id: int, rate: Rate) -> bool:
     """Count one use; False once the member is over the rate for this window."""
     key = f"ratelimit:{action}:{user_id}"
     if cache.add(key, 1, timeout=rate.seconds):
+        _start_window(action, user_id, rate)
         return True
     try:
         used = cache.incr(key)
     except ValueError:  # The window expired between add() and incr().
         cache.add(key, 1, timeout=rate.seconds)
+        _start_window(action, user_id, rate)
         return True
     return used <= rate.count
+
+
+def _start_window(action, user_id, rate):
+    # Noted beside the counter, so that a refusal can say when the window ends.
+    cache.set(_window_key(action, user_id), time.time(), timeout=rate.seconds)
+
+
+def retry_after(action: str, user_id: int, rate: Rate) -> int | None:
+    """Seconds until the member's window for `action` ends; None when not known (the cache
+    lost it, or no window is open)."""
+    started = cache.get(_window_key(action, user_id))
+    if started is None:
+        return None
+    return max(1, math.ceil(started + rate.seconds - time.time()))
+
+
+def describe_wait(seconds: int) -> str:
+    """ "12 minutes", "1 hour 5 minutes": a wait in words, rounded up to the minute."""
+    minutes = max(1, math.ceil(seconds / 60))
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)

@@ -1,19 +1,16 @@
 """Asking a question, open to a category or addressed to one expert."""
 
-import math
-import time
 from datetime import timedelta
 from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.actions import Refused
 from accounts.decorators import posting_required
-from accounts.ratelimit import Rate, hit
+from accounts.ratelimit import Rate, describe_wait, hit, retry_after
 from experts.models import ExpertProfile
 
 from .. import drafts, search
@@ -27,37 +24,6 @@ def ask_rate(user) -> Rate:
     """New accounts get the stricter limit: most spam comes from them."""
     new = user.date_joined > timezone.now() - timedelta(days=settings.NEW_ACCOUNT_DAYS)
     return Rate.parse(settings.ASK_RATE_NEW_ACCOUNT if new else settings.ASK_RATE)
-
-
-def count_ask(user) -> tuple[bool, Rate, int | None]:
-    """Count one question against the asker's rate: (allowed, rate, seconds left to wait).
-
-    The counter's window starts with its first question (accounts.ratelimit); its start
-    is noted beside it, so a refusal can say when asking works again. None: not known
-    (the cache lost it), and the page says "a while".
-    """
-    rate = ask_rate(user)
-    allowed = hit("ask", user.pk, rate)
-    key = f"ratelimit-window:ask:{user.pk}"
-    cache.add(key, time.time(), timeout=rate.seconds)
-    if allowed:
-        return True, rate, None
-    started = cache.get(key)
-    if started is None:
-        return False, rate, None
-    return False, rate, max(1, math.ceil(started + rate.seconds - time.time()))
-
-
-def wait_text(seconds) -> str:
-    """ "12 minutes", "1 hour 5 minutes": how long until asking works again, rounded up."""
-    minutes = max(1, math.ceil(seconds / 60))
-    hours, minutes = divmod(minutes, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
-    if minutes:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(parts)
 
 
 @drafts.keeps_draft
@@ -105,8 +71,9 @@ def ask(request, handle=None):
         ).first()
         if asked is not None:
             return redirect(asked)
-        allowed, rate, wait = count_ask(request.user)
-        if not allowed:
+        rate = ask_rate(request.user)
+        if not hit("ask", request.user.pk, rate):
+            wait = retry_after("ask", request.user.pk, rate)
             return render(
                 request,
                 "forum/rate_limited.html",
@@ -114,7 +81,7 @@ def ask(request, handle=None):
                     "form": form,
                     "expert": expert,
                     "rate": rate,
-                    "wait": wait_text(wait) if wait else None,
+                    "wait": describe_wait(wait) if wait else None,
                 },
                 status=HTTPStatus.TOO_MANY_REQUESTS,
             )
