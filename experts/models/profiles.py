@@ -81,6 +81,15 @@ class ExpertProfileQuerySet(models.QuerySet):
         covering = ExpertProfile.objects.filter(categories__path__in=paths).values("pk")
         return self.approved().filter(pk__in=covering)
 
+    def answers_in(self, user, category) -> bool:
+        """Whether `user` is an approved expert who answers in `category`."""
+        return self.covering(category).filter(user_id=user.pk).exists()
+
+    def serve(self, category) -> bool:
+        """Whether an open question in `category` reaches anyone: an expert covering it who
+        is not away."""
+        return self.covering(category).taking_questions().exists()
+
     def taking_questions(self):
         """Not away on vacation (their return date, if any, not yet passed)."""
         return self.filter(_taking_questions_q())

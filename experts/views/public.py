@@ -51,8 +51,7 @@ def directory(request):
             "category": category,
             "ancestors": category.ancestors() if category else [],
             # Whether an open question asked in the category would reach anyone.
-            "served": category
-            and ExpertProfile.objects.covering(category).taking_questions().exists(),
+            "served": category and ExpertProfile.objects.serve(category),
         },
     )
 

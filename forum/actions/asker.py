@@ -24,10 +24,6 @@ from .routing import check_addressable, check_category_served
 S = QuestionStatus
 
 
-def _answers_in(expert, category) -> bool:
-    return ExpertProfile.objects.covering(category).filter(user_id=expert.pk).exists()
-
-
 @action
 def edit_own_question(
     *, question, asker, title, body, category, visibility, base_version
@@ -64,7 +60,8 @@ def edit_own_question(
             "send it to one expert first.",
         )
     if moved and question.status in lifecycle.WAITING:
-        if question.status == S.ADDRESSED and not _answers_in(expert, category):
+        stays = question.status != S.ADDRESSED or ExpertProfile.objects.answers_in(expert, category)
+        if not stays:
             require(
                 visibility == Visibility.PUBLIC,
                 f"{expert.display_name} does not answer questions in {category.name}, and a "

@@ -23,9 +23,7 @@ def check_addressable(asker, expert, category):
     name = expert.display_name
     profile = next(iter(ExpertProfile.objects.locked([expert.pk])), None)
     require(expert.pk != asker.pk, "You cannot ask yourself a question.")
-    covering = profile is not None and (
-        ExpertProfile.objects.covering(category).filter(pk=profile.pk).exists()
-    )
+    covering = profile is not None and ExpertProfile.objects.answers_in(expert, category)
     require(covering, f"{name} does not answer questions in {category.name}.")
     if profile.is_away:
         back = f" until {profile.away_until:%-d %B}" if profile.away_until else ""
@@ -40,9 +38,8 @@ def check_addressable(asker, expert, category):
 
 def check_category_served(category):
     """An open question needs someone to read it: an expert of the category, not away."""
-    served = ExpertProfile.objects.covering(category).taking_questions().exists()
     require(
-        served,
+        ExpertProfile.objects.serve(category),
         f"No expert can take a question in {category.name} now, so nobody would see yours. "
         "Choose a category with experts.",
     )

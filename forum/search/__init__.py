@@ -24,7 +24,7 @@ from accounts.roles import is_moderator
 from ..models import Answer, FollowUp, Question, SearchEntry
 from . import postgres, sqlite
 from .documents import entries_for
-from .words import OPERATORS, TOKEN, WORD, ignored, shouts
+from .words import OPERATORS, STOP_WORDS, TOKEN, WORD, ignored, shouts
 
 # At most this many matching posts are ranked for one search (or one title's similar questions).
 CANDIDATES = 1000
@@ -174,8 +174,8 @@ def similar_terms(title):
     """The words of a title that similar questions are looked up by (at most MAX_SIMILAR_TERMS)."""
     words = (
         word
-        for word in sqlite.WORD.findall((title or "")[:MAX_TITLE].lower())
-        if len(word) >= MIN_SIMILAR_LETTERS and word not in sqlite.STOP_WORDS
+        for word in WORD.findall((title or "")[:MAX_TITLE].lower())
+        if len(word) >= MIN_SIMILAR_LETTERS and word not in STOP_WORDS
     )
     return list(dict.fromkeys(words))[:MAX_SIMILAR_TERMS]
 

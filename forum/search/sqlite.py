@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from ..models import SearchEntry
-from .words import STOP_WORDS, TOKEN, WORD, ignored  # noqa: F401 - STOP_WORDS: one list
+from .words import TOKEN, WORD, ignored
 
 # bm25 weights of the FTS5 columns (title, text): title words weigh more.
 BM25 = "bm25(forum_search_fts, 10.0, 1.0)"

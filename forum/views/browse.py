@@ -74,7 +74,7 @@ def category(request, path):
             "featured": featured,
             "experts": experts[:12],
             # Whether an open question asked here would reach anyone.
-            "served": ExpertProfile.objects.covering(category).taking_questions().exists(),
+            "served": ExpertProfile.objects.serve(category),
             "order": order,
             "orders": EXPERT_ORDERS,
         },

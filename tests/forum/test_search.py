@@ -289,9 +289,7 @@ LONG_QUERY = " ".join(f"word{n}" for n in range(200))
 
 def engine_words(text):
     """The words of a query that an engine matches: stop words aside, each once."""
-    return {
-        w for w in search.sqlite.WORD.findall(text.lower()) if w not in search.sqlite.STOP_WORDS
-    }
+    return {w for w in search.words.WORD.findall(text.lower()) if w not in search.words.STOP_WORDS}
 
 
 def test_a_query_reaches_the_engine_as_its_first_words():
