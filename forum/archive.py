@@ -104,6 +104,13 @@ class Archive:
             if c.path == category.path or c.path.startswith(f"{category.path}/")
         }
 
+    def _within(self, category, questions, counts):
+        """`questions` and `counts` ({category id: n}) kept to `category`'s subtree, if any."""
+        if category is None:
+            return questions, counts
+        ids = self.subtree(category)
+        return questions.filter(category__in=ids), {pk: n for pk, n in counts.items() if pk in ids}
+
     def page(self, request, category=None, *, order=DEFAULT_ORDER, expert=None, featured=False):
         """The requested page of the listing of `category`'s subtree, or of the whole archive.
 
@@ -111,12 +118,9 @@ class Archive:
         answer is on, `featured` those with an editor's pick. Without those two
         the count comes from the shared counts; with them it is one COUNT query.
         """
-        questions = Question.objects.public().answered()
-        counts = self.counts
-        if category is not None:
-            ids = self.subtree(category)
-            questions = questions.filter(category__in=ids)
-            counts = {pk: n for pk, n in counts.items() if pk in ids}
+        questions, counts = self._within(
+            category, Question.objects.public().answered(), self.counts
+        )
         answers = Answer.objects.filter(question=OuterRef("pk"), is_hidden=False)
         if expert is not None:
             questions = questions.filter(Exists(answers.filter(author=expert)))
@@ -128,12 +132,9 @@ class Archive:
 
     def unanswered_page(self, request, category=None):
         """The requested page of the public questions still waiting for an answer, newest first."""
-        counts = unanswered_counts()
-        questions = Question.objects.public().unanswered()
-        if category is not None:
-            ids = self.subtree(category)
-            questions = questions.filter(category__in=ids)
-            counts = {pk: n for pk, n in counts.items() if pk in ids}
+        questions, counts = self._within(
+            category, Question.objects.public().unanswered(), unanswered_counts()
+        )
         listing = Listing(questions, sum(counts.values()))
         return Paginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
 

@@ -3,23 +3,12 @@
 from django import forms
 
 from .archive import DEFAULT_ORDER, ORDERS
+from .forms import tree_order
 
 
 def tree_choices(categories):
-    """(path, label) for every category, in the tree's order, indented by depth.
-
-    `categories` come in sibling order (Category.Meta.ordering); no counts are needed.
-    """
-    children = {}
-    for category in categories:
-        children.setdefault(category.parent_id, []).append(category)
-
-    def walk(parent_id, depth):
-        for category in children.get(parent_id, []):
-            yield category.path, "\u2003" * depth + category.name
-            yield from walk(category.pk, depth + 1)
-
-    return list(walk(None, 0))
+    """(path, label) for every category, in the tree's order, indented by depth."""
+    return [(c.path, "\u2003" * c.depth + c.name) for c in tree_order(categories)]
 
 
 class UnansweredFilterForm(forms.Form):
