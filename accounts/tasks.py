@@ -34,32 +34,44 @@ def message_id(notification) -> str:
     return f"<notification-{notification.pk}@{host}>"
 
 
-def build_email(notification):
+def compose(recipient, unsubscribe_kind, *, subject, template, context, headers=None):
+    """An e-mail to a member in text and HTML (`template`.txt/.html), with the links every
+    one carries: one-click unsubscribe for `unsubscribe_kind`, and the settings."""
     from .notifications import unsubscribe_url
 
-    unsubscribe = unsubscribe_url(notification.recipient, notification.kind)
+    unsubscribe = unsubscribe_url(recipient, unsubscribe_kind)
     context = {
-        "notification": notification,
-        "recipient": notification.recipient,
-        "link": absolute(notification.url),
+        "recipient": recipient,
         "unsubscribe_url": unsubscribe,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "preferences_url": f"{settings.SITE_URL}/me/#notifications",
+        **context,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.SITE_NAME}] {notification.title}",
-        body=render_to_string("notifications/email.txt", context),
-        to=[notification.recipient.email],
+        subject=f"[{settings.SITE_NAME}] {subject}",
+        body=render_to_string(f"{template}.txt", context),
+        to=[recipient.email],
         headers={
-            "Message-ID": message_id(notification),
+            **(headers or {}),
             # One-click unsubscribe (RFC 8058): mail clients POST to the link.
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(render_to_string("notifications/email.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
+
+
+def build_email(notification):
+    return compose(
+        notification.recipient,
+        notification.kind,
+        subject=notification.title,
+        template="notifications/email",
+        context={"notification": notification, "link": absolute(notification.url)},
+        headers={"Message-ID": message_id(notification)},
+    )
 
 
 def _claimable(now):

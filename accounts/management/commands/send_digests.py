@@ -1,14 +1,11 @@
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Notification
-from accounts.notifications import DIGEST, unsubscribe_url
-from accounts.tasks import absolute
+from accounts.notifications import DIGEST
+from accounts.tasks import absolute, compose
 
 
 class Command(BaseCommand):
@@ -37,27 +34,12 @@ class Command(BaseCommand):
                 items = list(undelivered.filter(read_at=None).order_by("created_at"))
                 if not items:
                     continue
-                unsubscribe = unsubscribe_url(reader, DIGEST)
-                context = {
-                    "recipient": reader,
-                    "items": [(item, absolute(item.url)) for item in items],
-                    "site_name": settings.SITE_NAME,
-                    "site_url": settings.SITE_URL,
-                    "unsubscribe_url": unsubscribe,
-                    "preferences_url": f"{settings.SITE_URL}/me/#notifications",
-                }
-                message = EmailMultiAlternatives(
-                    subject=f"[{settings.SITE_NAME}] Your daily digest: {len(items)} new",
-                    body=render_to_string("notifications/digest.txt", context),
-                    to=[reader.email],
-                    headers={
-                        # One-click unsubscribe (RFC 8058): mail clients POST to the link.
-                        "List-Unsubscribe": f"<{unsubscribe}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    },
-                )
-                message.attach_alternative(
-                    render_to_string("notifications/digest.html", context), "text/html"
+                message = compose(
+                    reader,
+                    DIGEST,
+                    subject=f"Your daily digest: {len(items)} new",
+                    template="notifications/digest",
+                    context={"items": [(item, absolute(item.url)) for item in items]},
                 )
                 message.send()
                 Notification.objects.filter(pk__in=[i.pk for i in items]).update(
