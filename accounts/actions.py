@@ -35,6 +35,7 @@ from config.pagecache import content_changed
 
 from .audit import AuditAction, record
 from .models import (
+    CannedReason,
     Channel,
     ContactMessage,
     Notification,
@@ -365,3 +366,20 @@ def update_contact_message(*, message, moderator, handled=None) -> ContactMessag
     if changed:
         message.save(update_fields=changed)
     return message
+
+
+# -- The moderators' canned reasons ----------------------------------------------------------
+
+
+@action(shown=False)
+def save_canned_reason(*, moderator, form) -> CannedReason:
+    """Add a canned reason, or change one (a valid CannedReasonForm)."""
+    require(is_moderator(moderator), "Only moderators edit the canned reasons.")
+    return form.save()
+
+
+@action(shown=False)
+def delete_canned_reason(*, moderator, reason) -> None:
+    """Take a reason off the list; reasons already given keep their words."""
+    require(is_moderator(moderator), "Only moderators edit the canned reasons.")
+    CannedReason.objects.filter(pk=reason.pk).delete()

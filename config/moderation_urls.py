@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views_contact
+from accounts import views_contact, views_reasons
 from experts.urls import moderation_urlpatterns as experts_moderation
 from forum.urls import moderation_urlpatterns as forum_moderation
 
@@ -20,4 +20,9 @@ contact_moderation = [
     ),
 ]
 
-urlpatterns = [*contact_moderation, *experts_moderation, *forum_moderation]
+reasons = [
+    path("reasons/", views_reasons.reasons, name="reasons"),
+    path("reasons/<int:pk>/", views_reasons.edit_reason, name="edit_reason"),
+]
+
+urlpatterns = [*contact_moderation, *reasons, *experts_moderation, *forum_moderation]

@@ -4,9 +4,11 @@ from .views import (
     actions,
     asker,
     asking,
+    auditlog,
     browse,
     inbox,
     me,
+    members,
     moderation,
     preview,
     searching,
@@ -52,9 +54,9 @@ preview_urlpatterns = [
 # Mounted under /moderation/ in the "moderation" namespace by config/moderation_urls.py.
 moderation_urlpatterns = [
     path("", moderation.queue, name="queue"),
-    path("log/", moderation.log, name="log"),
+    path("log/", auditlog.log, name="log"),
     path("hidden/", moderation.hidden, name="hidden"),
-    path("members/<str:handle>/", moderation.member, name="member"),
+    path("members/<str:handle>/", members.member, name="member"),
     path("answers/<int:pk>/feature/", moderation.feature, name="feature"),
     path("answers/<int:pk>/edit/", moderation.edit_answer, name="edit_answer"),
     path("questions/<int:pk>/lock/", moderation.lock, name="lock"),

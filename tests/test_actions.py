@@ -20,7 +20,8 @@ from django.utils import timezone
 from accounts import actions as account_actions
 from accounts.actions import REGISTRY
 from accounts.forms import ProfileForm
-from accounts.models import Notification
+from accounts.models import CannedReason, Notification
+from accounts.reasons import CannedReasonForm
 from config import pagecache
 from experts import actions as expert_actions
 from experts import scorecard
@@ -177,6 +178,18 @@ def _(w):
     return lambda: account_actions.update_contact_message(
         message=message, moderator=w.moderator, handled=True
     )
+
+
+@scenario("accounts.save_canned_reason")
+def _(w):
+    form = valid(CannedReasonForm({"use": "hide", "text": "Spam.", "position": 0}))
+    return lambda: account_actions.save_canned_reason(moderator=w.moderator, form=form)
+
+
+@scenario("accounts.delete_canned_reason")
+def _(w):
+    reason = CannedReason.objects.create(use="hide", text="Spam.")
+    return lambda: account_actions.delete_canned_reason(moderator=w.moderator, reason=reason)
 
 
 @scenario("forum.save_category")

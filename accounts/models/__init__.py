@@ -1,5 +1,6 @@
 from .audit import AuditAction, AuditEntry
 from .contact import MAX_CONTACT_LENGTH, ContactMessage, ContactTopic
+from .moderation import CannedReason, ModeratorNote, ReasonUse
 from .notifications import Channel, Notification, NotificationKind, NotificationPreference
 from .users import (
     RESERVED_HANDLES,
@@ -14,12 +15,15 @@ __all__ = [
     "RESERVED_HANDLES",
     "AuditAction",
     "AuditEntry",
+    "CannedReason",
     "Channel",
     "ContactMessage",
     "ContactTopic",
+    "ModeratorNote",
     "Notification",
     "NotificationKind",
     "NotificationPreference",
+    "ReasonUse",
     "User",
     "UserManager",
     "handle_validator",

@@ -15,7 +15,8 @@ class NotificationKind(models.TextChoices):
     THREAD_UPDATE = "thread_update", "A thread I take part in was resolved, reopened or locked"
     EXPERT_DECISION = "expert_decision", "A decision about my expert application"
     CREDENTIAL_VERIFIED = "credential_verified", "One of my credentials was verified"
-    ACCOUNT = "account", "A suspension of my account, or one of my posts hidden"
+    ACCOUNT = "account", "A moderator's decision about my account or my posts"
+    FLAG_OUTCOME = "flag_outcome", "What the moderators decided about a flag I raised"
     NEW_FLAG = "new_flag", "A new flag (moderators)"
     CONTACT = "contact", "A message sent through the contact form (moderators)"
 

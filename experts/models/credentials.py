@@ -42,6 +42,17 @@ class Credential(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    # A credential a moderator could not check: the expert sees why, and editing
+    # it puts it back in the moderators' queue.
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rejection_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = "credential"

@@ -183,6 +183,14 @@ class ExpertProfile(models.Model):
         blank=True,
         help_text="Optional: the day you are back. Askers can pick you again from that day on.",
     )
+    away_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Optional: a vacation planned ahead starts on this day by itself.",
+    )
+    away_message = models.CharField(
+        max_length=300, blank=True, help_text="Shown to askers while you are away."
+    )
     daily_question_limit = models.PositiveSmallIntegerField(
         default=5, help_text="Most questions addressed to you per day."
     )

@@ -32,6 +32,9 @@ class Rating(models.Model):
     clarity = models.PositiveSmallIntegerField("clarity of response", validators=SCORE_VALIDATORS)
     politeness = models.PositiveSmallIntegerField(validators=SCORE_VALIDATORS)
     thank_you_note = models.TextField(blank=True, max_length=1000)
+    # The expert may answer a thank-you note once; the reply is shown under it.
+    reply = models.TextField(blank=True, max_length=1000)
+    replied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

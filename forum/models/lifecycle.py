@@ -50,6 +50,9 @@ class AnswerRevision(models.Model):
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="A moderator's reason for the edit that replaced it."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -70,6 +73,9 @@ class QuestionRevision(models.Model):
     body = models.TextField()
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="A moderator's reason for the edit that replaced it."
     )
     created_at = models.DateTimeField(default=timezone.now)
 

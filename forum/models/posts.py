@@ -80,6 +80,9 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # One second look per post: its author, having edited it while hidden, asks
+    # the moderators to review it again (forum.actions.moderation.request_review).
+    review_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -185,6 +188,9 @@ class Question(Post):
     )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Goes up with each edit of the title or text."
+    )
+    moderator_edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="Shown as “edited by a moderator”; why is in the history."
     )
     last_activity_at = models.DateTimeField(default=timezone.now)
 
@@ -318,6 +324,9 @@ class Answer(Post):
     edited_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Goes up with each edit of the text."
+    )
+    moderator_edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="Shown as “edited by a moderator”; why is in the history."
     )
     is_featured = models.BooleanField("editor's pick", default=False)
     featured_at = models.DateTimeField(null=True, blank=True)

@@ -6,17 +6,14 @@ from functools import partial
 from http import HTTPStatus
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts import actions as account_actions
 from accounts.actions import Conflict
 from accounts.decorators import moderator_required
-from accounts.models import AuditAction, AuditEntry
 from config.http import post_only
 from experts.views.moderation import pending_work
 
@@ -26,7 +23,6 @@ from ..forms_moderation import (
     ModerationReasonForm,
     OptionalReasonForm,
     QuestionEditForm,
-    SuspendForm,
 )
 from ..models import Answer, AnswerRevision, Flag, FollowUp, Question, QuestionRevision
 
@@ -357,53 +353,3 @@ def rollback(request, kind, pk):
         return redirect("moderation:history", kind=kind, pk=item.pk)
     messages.success(request, "The earlier version is back; the replaced text is kept too.")
     return redirect(target.get_absolute_url())
-
-
-@moderator_required
-def member(request, handle):
-    """A member's standing: suspension, and the moderation history about them."""
-    person = get_object_or_404(get_user_model(), handle=handle)
-    form = SuspendForm(request.POST or None)
-    if request.method == "POST":
-        if request.POST.get("action") == "lift":
-            account_actions.lift_suspension(user=person, moderator=request.user)
-            messages.success(request, f"{person.display_name} can post again.")
-            return redirect("moderation:member", handle=person.handle)
-        if form.is_valid():
-            account_actions.suspend_user(
-                user=person,
-                moderator=request.user,
-                reason=form.cleaned_data["reason"],
-                until=form.until(),
-            )
-            messages.success(request, f"{person.display_name} is suspended.")
-            return redirect("moderation:member", handle=person.handle)
-    entries = AuditEntry.objects.filter(subject=person).select_related("actor", "subject")[:50]
-    return render(
-        request, "moderation/member.html", {"person": person, "form": form, "entries": entries}
-    )
-
-
-@moderator_required
-def log(request):
-    """The audit log, newest first, filtered by action, moderator or member."""
-    entries = AuditEntry.objects.select_related("actor", "subject")
-    action = request.GET.get("action", "")
-    if action in AuditAction.values:
-        entries = entries.filter(action=action)
-    for param, field in (("actor", "actor__handle"), ("subject", "subject__handle")):
-        value = request.GET.get(param, "").strip()
-        if value:
-            entries = entries.filter(**{field: value.lower()})
-    page = Paginator(entries, PAGE_SIZE * 2).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "moderation/log.html",
-        {
-            "page_obj": page,
-            "actions": AuditAction.choices,
-            "action": action,
-            "actor": request.GET.get("actor", ""),
-            "subject": request.GET.get("subject", ""),
-        },
-    )

@@ -19,6 +19,9 @@
  *   opened near the bottom of the screen, and close on Escape, giving focus
  *   back to their summary. Unlike menus they stay open on a click outside:
  *   they hold forms being filled in.
+ * - A moderator's canned reasons (select[data-canned-reason]): picking one
+ *   copies it into the reason's text box, to be reworded there; the picker
+ *   goes back to empty so the text alone is sent.
  */
 (function () {
   "use strict";
@@ -157,11 +160,30 @@
     field.focus({ preventScroll: true });
   }
 
+  function enhanceCannedReasons(root) {
+    root.querySelectorAll("select[data-canned-reason]").forEach(function (select) {
+      var form = select.form;
+      var text = form && form.querySelector("textarea[name$='reason'], input[name$='reason']");
+      if (!text) {
+        return;
+      }
+      select.addEventListener("change", function () {
+        if (!select.value) {
+          return;
+        }
+        text.value = select.value;
+        select.value = "";
+        text.focus();
+      });
+    });
+  }
+
   function init() {
     enhanceAlerts(document);
     enhanceMenus();
     enhanceEditors(document);
     enhanceActionDisclosures();
+    enhanceCannedReasons(document);
     focusFirstError();
   }
 
