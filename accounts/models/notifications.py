@@ -14,7 +14,7 @@ class NotificationKind(models.TextChoices):
     RATING = "rating", "A rating or thank-you note for my answer"
     THREAD_UPDATE = "thread_update", "A thread I take part in was resolved, reopened or locked"
     EXPERT_DECISION = "expert_decision", "A decision about my expert application"
-    CREDENTIAL_VERIFIED = "credential_verified", "One of my credentials was verified"
+    CREDENTIAL_VERIFIED = "credential_verified", "A moderator checked one of my credentials"
     ACCOUNT = "account", "A moderator's decision about my account or my posts"
     FLAG_OUTCOME = "flag_outcome", "What the moderators decided about a flag I raised"
     NEW_FLAG = "new_flag", "A new flag (moderators)"
