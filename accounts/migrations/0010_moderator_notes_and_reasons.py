@@ -64,6 +64,7 @@ class Migration(migrations.Migration):
                     ("rollback", "Rolled back"),
                     ("dismiss_flags", "Dismissed flags on"),
                     ("auto_hide", "Hid automatically after flags"),
+                    ("keep_hidden", "Reviewed again and kept hidden"),
                     ("suspend_user", "Suspended"),
                     ("lift_suspension", "Lifted the suspension of"),
                     ("warn_user", "Warned"),

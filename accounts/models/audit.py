@@ -16,6 +16,7 @@ class AuditAction(models.TextChoices):
     ROLLBACK = "rollback", "Rolled back"
     DISMISS_FLAGS = "dismiss_flags", "Dismissed flags on"
     AUTO_HIDE = "auto_hide", "Hid automatically after flags"
+    KEEP_HIDDEN = "keep_hidden", "Reviewed again and kept hidden"
     SUSPEND_USER = "suspend_user", "Suspended"
     LIFT_SUSPENSION = "lift_suspension", "Lifted the suspension of"
     WARN_USER = "warn_user", "Warned"

@@ -60,4 +60,13 @@ class Migration(migrations.Migration):
                 max_length=300,
             ),
         ),
+        migrations.AlterField(
+            model_name="flag",
+            name="status",
+            field=models.CharField(
+                choices=[("open", "Open"), ("dismissed", "Declined"), ("actioned", "Helpful")],
+                default="open",
+                max_length=10,
+            ),
+        ),
     ]

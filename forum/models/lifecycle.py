@@ -101,8 +101,9 @@ class FlagReason(models.TextChoices):
 
 class FlagStatus(models.TextChoices):
     OPEN = "open", "Open"
-    DISMISSED = "dismissed", "Dismissed"
-    ACTIONED = "actioned", "Acted on"
+    # Said to the flagger, and on the member page, as the outcome of their flag.
+    DISMISSED = "dismissed", "Declined"
+    ACTIONED = "actioned", "Helpful"
 
 
 class FlagQuerySet(models.QuerySet):
