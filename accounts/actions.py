@@ -22,6 +22,7 @@ forum.actions and experts.actions hold the other apps' actions.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -35,15 +36,18 @@ from config.pagecache import content_changed
 
 from .audit import AuditAction, record
 from .models import (
+    AuditEntry,
     CannedReason,
     Channel,
     ContactMessage,
+    ModeratorNote,
     Notification,
     NotificationKind,
     NotificationPreference,
 )
 from .models.notifications import ALWAYS_ON
 from .notifications import DIGEST, notify, preferences
+from .reasons import MAX_REASON_LENGTH
 from .roles import MODERATORS_GROUP, can_suspend, is_moderator, moderators
 from .signals import stopped_taking_questions
 
@@ -149,7 +153,10 @@ def lift_suspension(*, user, moderator, reason=""):
     user = _lock_user(user)
     if user.suspended_at is None:
         return user
-    _end_suspension(user, "A moderator lifted it.")
+    how = "A moderator lifted it."
+    if reason:
+        how = f"A moderator lifted it. Note from the moderators: {reason}"
+    _end_suspension(user, how)
     record(
         actor=moderator,
         action=AuditAction.LIFT_SUSPENSION,
@@ -383,3 +390,80 @@ def delete_canned_reason(*, moderator, reason) -> None:
     """Take a reason off the list; reasons already given keep their words."""
     require(is_moderator(moderator), "Only moderators edit the canned reasons.")
     CannedReason.objects.filter(pk=reason.pk).delete()
+
+
+# -- Moderators' warnings and private notes about members ------------------------------------
+
+# A second identical submit within this window is the first one (a double click).
+_RESUBMIT_WINDOW = timedelta(minutes=1)
+MAX_NOTE_LENGTH = ModeratorNote._meta.get_field("body").max_length
+
+
+@action(shown=False)
+def warn_user(*, user, moderator, message):
+    """A moderator's warning, before any suspension: the member is told, the log keeps it.
+
+    Nothing on public pages changes, so no page-cache move. The same warning sent
+    twice in a row by the same moderator (a double submit) is sent once.
+    """
+    require(can_suspend(moderator, user), "You cannot warn this account.")
+    message = message.strip()
+    require(message, "Write the warning: the member will read it.")
+    require(
+        len(message) <= MAX_REASON_LENGTH,
+        f"Keep the warning to {MAX_REASON_LENGTH} characters (it has {len(message)}).",
+    )
+    user = _lock_user(user)
+    recent = AuditEntry.objects.filter(
+        action=AuditAction.WARN_USER,
+        actor=moderator,
+        subject=user,
+        reason=message,
+        created_at__gte=timezone.now() - _RESUBMIT_WINDOW,
+    ).first()
+    if recent is not None:
+        return recent
+    notify(
+        user,
+        NotificationKind.ACCOUNT,
+        title="A warning from the moderators",
+        body=message,
+        url=reverse("terms"),
+    )
+    return record(
+        actor=moderator,
+        action=AuditAction.WARN_USER,
+        target=user,
+        reason=message,
+        subject=user,
+    )
+
+
+@action(shown=False)
+def add_moderator_note(*, member, moderator, body) -> ModeratorNote:
+    """A private note for the other moderators: the member is never told, nor shown it.
+
+    Not audited either: the audit log is read by every moderator like the notes,
+    but it records decisions, and a note decides nothing.
+    """
+    require(
+        is_moderator(moderator) and member.pk != moderator.pk,
+        "Moderators keep notes about other members, not about themselves.",
+    )
+    body = body.strip()
+    require(body, "Write the note.")
+    require(
+        len(body) <= MAX_NOTE_LENGTH,
+        f"Keep the note to {MAX_NOTE_LENGTH} characters (it has {len(body)}).",
+    )
+    # Serializes two submits of the same note, so the check below sees the first.
+    member = _lock_user(member)
+    recent = ModeratorNote.objects.filter(
+        member=member,
+        author=moderator,
+        body=body,
+        created_at__gte=timezone.now() - _RESUBMIT_WINDOW,
+    ).first()
+    if recent is not None:
+        return recent
+    return ModeratorNote.objects.create(member=member, author=moderator, body=body)

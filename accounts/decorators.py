@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from .roles import can_post, has_two_factor, in_moderators_group, is_suspended, why_cannot_post
+from .views_two_factor import setup_url
 
 
 def posting_required(view):
@@ -37,7 +38,7 @@ def moderator_required(view):
 
     Anyone else, a suspended moderator included, gets a 404: the moderation
     pages do not exist for them. A moderator without two factors is sent to
-    set them up.
+    set them up, and from there on to the page asked for (accounts.views_two_factor).
     """
 
     @wraps(view)
@@ -49,10 +50,12 @@ def moderator_required(view):
         if not has_two_factor(user):
             messages.warning(
                 request,
-                "The moderation pages need two-factor authentication. "
-                "Set up an authenticator app, then come back.",
+                "The moderation pages need two-factor authentication: "
+                "set up an authenticator app first.",
             )
-            return redirect("mfa_index")
+            # A POST's form is lost either way; its URL still names the page to go back to
+            # (a GET on an action URL leads to its page: config.http.post_only).
+            return redirect(setup_url(request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper

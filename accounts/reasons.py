@@ -17,6 +17,14 @@ def canned_reasons(use: ReasonUse) -> list[str]:
     return list(CannedReason.objects.filter(use=use).values_list("text", flat=True))
 
 
+def canned_reasons_for(*uses: ReasonUse) -> dict[str, list[str]]:
+    """The texts for several uses at once, by use: one query for a page of many forms."""
+    found = {use: [] for use in uses}
+    for use, text in CannedReason.objects.filter(use__in=uses).values_list("use", "text"):
+        found[use].append(text)
+    return found
+
+
 class ReasonForm(forms.Form):
     """A moderator's reason, said to the member concerned.
 

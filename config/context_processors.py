@@ -19,3 +19,19 @@ def notifications(request):
         return user.notifications.filter(read_at=None, redacted=False).count()
 
     return {"unread_notifications": unread}
+
+
+def moderation(request):
+    """What waits for the moderators, for a moderator's Moderation link; read when shown."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    @cache
+    def pending():
+        from accounts.roles import is_moderator
+        from forum.pending import pending_counts
+
+        return pending_counts() if is_moderator(user) else {}
+
+    return {"moderation_pending": pending}

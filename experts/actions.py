@@ -5,20 +5,24 @@ first and ends with expert_changed(), the hook that refreshes the expert's
 scorecard and moves the page cache on.
 """
 
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.actions import action, require
+from accounts.actions import NotFound, action, require
 from accounts.audit import AuditAction, record
 from accounts.notifications import NotificationKind, notify
+from accounts.roles import is_suspended, why_cannot_post
 from accounts.signals import stopped_taking_questions
 from config.pagecache import content_changed
 
 from . import scorecard
-from .models import CategoryRequest, ExpertProfile, ExpertStatus, RequestStatus
-from .permissions import can_apply, can_decide, can_manage
+from .models import CategoryRequest, Credential, ExpertProfile, ExpertStatus, Rating, RequestStatus
+from .permissions import can_apply, can_decide, can_manage, can_reply_to_thank_you
 
 CREDENTIAL_FIELDS = ("kind", "title", "issuer", "year", "link")
+REPLY_LENGTH = Rating._meta.get_field("reply").max_length
+REJECTION_LENGTH = Credential._meta.get_field("rejection_reason").max_length
 
 
 def expert_changed(profile):
@@ -53,6 +57,11 @@ def _save_credentials(formset, profile):
         if credential.pk and credential.verified_at and material:
             credential.verified_at = None
             credential.verified_by = None
+        if credential.pk and credential.rejected_at and material:
+            # Corrected after a rejection: back in the moderators' queue.
+            credential.rejected_at = None
+            credential.rejected_by = None
+            credential.rejection_reason = ""
     formset.save()
 
 
@@ -106,14 +115,36 @@ def come_back(*, profile) -> bool:
     """A vacation whose return date has passed ends (manage.py run_lifecycle).
 
     Pages already treat the expert as back from that date; this tidies the
-    flag so the expert's own page says so too. Returns whether it changed.
+    flags so the expert's own page says so too. Returns whether it changed.
     """
     profile = _lock(profile)
-    if profile.accepting_questions or profile.is_away:
+    if profile.is_away or profile.vacation_planned:
+        return False
+    if profile.accepting_questions and profile.away_from is None:
         return False
     profile.accepting_questions = True
     profile.away_until = None
-    profile.save(update_fields=["accepting_questions", "away_until"])
+    profile.away_from = None
+    profile.save(update_fields=["accepting_questions", "away_until", "away_from"])
+    expert_changed(profile)
+    return True
+
+
+@action
+def start_vacation(*, profile) -> bool:
+    """A vacation planned ahead starts on its first day (manage.py run_lifecycle).
+
+    Pages count the expert away from that day already; this does what going
+    away by hand does (their waiting questions go back to the askers, queued
+    open-question e-mails are not sent) and unticks "Accepting questions", so
+    it happens once however often the job runs. Returns whether it started.
+    """
+    profile = _lock(profile)
+    if not (profile.accepting_questions and profile.away_from and profile.is_away):
+        return False
+    profile.accepting_questions = False
+    profile.save(update_fields=["accepting_questions"])
+    stopped_taking_questions.send(sender=__name__, user=profile.user)
     expert_changed(profile)
     return True
 
@@ -273,7 +304,12 @@ def verify_credential(*, credential, moderator, verified=True):
     profile = _lock(credential.profile)
     credential.verified_at = timezone.now() if verified else None
     credential.verified_by = moderator if verified else None
-    credential.save(update_fields=["verified_at", "verified_by"])
+    fields = ["verified_at", "verified_by"]
+    if verified:
+        # Checked after all: a rejection made earlier no longer stands.
+        credential.rejected_at, credential.rejected_by, credential.rejection_reason = None, None, ""
+        fields += ["rejected_at", "rejected_by", "rejection_reason"]
+    credential.save(update_fields=fields)
     action = AuditAction.VERIFY_CREDENTIAL if verified else AuditAction.UNVERIFY_CREDENTIAL
     _record(profile, moderator, action, target=credential)
     if verified:
@@ -283,6 +319,46 @@ def verify_credential(*, credential, moderator, verified=True):
             title=f"Your credential “{credential.title}” was verified",
             url=profile.get_absolute_url(),
         )
+    expert_changed(profile)
+    return credential
+
+
+@action
+def reject_credential(*, credential, moderator, reason) -> Credential:
+    """A moderator could not check a credential: it leaves the queue, and the expert sees
+    why beside it on their page. Correcting it puts it back (_save_credentials).
+
+    A verified credential is not rejected: the moderator withdraws the verification
+    first, a separate decision with its own audit entry.
+    """
+    require(
+        can_decide(moderator, credential.profile),
+        "Moderators check other experts' credentials, not their own.",
+    )
+    profile = _lock(credential.profile)
+    credential = Credential.objects.select_for_update(no_key=True).get(pk=credential.pk)
+    reason = reason.strip()
+    require(reason, "Give a reason: the expert reads it.")
+    require(
+        credential.verified_at is None,
+        f"“{credential.title}” is verified: withdraw the verification before rejecting it.",
+    )
+    require(credential.rejected_at is None, f"“{credential.title}” was rejected already.")
+    credential.rejected_at = timezone.now()
+    credential.rejected_by = moderator
+    credential.rejection_reason = reason[:REJECTION_LENGTH]
+    credential.save(update_fields=["rejected_at", "rejected_by", "rejection_reason"])
+    _record(profile, moderator, AuditAction.REJECT_CREDENTIAL, reason, target=credential)
+    notify(
+        profile.user,
+        NotificationKind.CREDENTIAL_VERIFIED,
+        title=f"Your credential “{credential.title}” could not be verified",
+        body=(
+            f"Reason: {credential.rejection_reason} Correct it on your expert page and it goes "
+            "back to the moderators."
+        ),
+        url=f"{reverse('experts:manage')}#credential-{credential.pk}",
+    )
     expert_changed(profile)
     return credential
 
@@ -307,3 +383,67 @@ def decide_category_request(*, request, moderator, approved, reason="") -> Categ
     _record(profile, moderator, action, reason, after={"category": request.category.name})
     expert_changed(profile)
     return request
+
+
+# -- Ratings ---------------------------------------------------------------------------------
+
+
+@action
+def reply_to_thank_you(*, rating, expert, text) -> tuple[Rating, bool]:
+    """The expert answers the asker's thank-you note, once; the asker is told.
+
+    Returns (rating, sent): a second reply (a double click) changes nothing and
+    sent is False. The thread's question row is locked first, as in every thread
+    write, through the app registry: experts does not import forum.
+    """
+    Question = apps.get_model("forum", "Question")
+    question_id = (
+        Rating.objects.filter(pk=rating.pk).values_list("answer__question_id", flat=True).first()
+    )
+    question = (
+        Question.objects.visible_to(expert)
+        .select_for_update(of=("self",), no_key=True)
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise NotFound
+    rating = (
+        Rating.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("answer", "rater")
+        .get(pk=rating.pk)
+    )
+    require(
+        rating.expert_id == expert.pk and rating.answer.author_id == expert.pk,
+        "Only the expert who wrote the answer can reply to its thank-you note.",
+    )
+    require(not rating.answer.is_hidden, "This answer is hidden: its note cannot be replied to.")
+    if rating.replied_at is not None:
+        return rating, False
+    require(rating.thank_you_note, "There is no thank-you note to reply to.")
+    require(
+        can_reply_to_thank_you(expert, rating),
+        "You cannot reply while your account or expert profile is suspended."
+        if is_suspended(expert)
+        or getattr(expert, "expert_profile", None) is None
+        or expert.expert_profile.status == ExpertStatus.SUSPENDED
+        else why_cannot_post(expert) or "You cannot reply to this note now.",
+    )
+    text = text.strip()
+    require(text, "Write a few words before sending.")
+    require(len(text) <= REPLY_LENGTH, f"Keep your reply to {REPLY_LENGTH} characters.")
+    rating.reply = text
+    rating.replied_at = timezone.now()
+    rating.save(update_fields=["reply", "replied_at", "updated_at"])
+    rating.answer.question = question
+    notify(
+        rating.rater,
+        NotificationKind.FOLLOW_UP,
+        title=f"{expert.display_name} replied to your thank-you note on “{question.title}”",
+        body=text,
+        url=rating.answer.get_absolute_url(),
+        about=rating.answer,
+        thread_id=question.pk,
+    )
+    expert_changed(expert.expert_profile)
+    return rating, True

@@ -2,14 +2,19 @@
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone
 
-from .models import Credential, ExpertProfile
+from accounts.models import ReasonUse
+from accounts.reasons import ReasonForm
+
+from .models import Credential, ExpertProfile, Rating
 from .models.profiles import TIME_ZONES
 
 # forum.Category, reached through the relation: experts does not import forum.
 Category = ExpertProfile._meta.get_field("categories").related_model
 
 MAX_CREDENTIALS = 30
+MAX_REPLY_LENGTH = Rating._meta.get_field("reply").max_length
 
 
 TRAIL_SEPARATOR = " \u203a "  # a single right-pointing angle quotation mark
@@ -81,6 +86,13 @@ CredentialFormSet = inlineformset_factory(
 
 
 class AvailabilityForm(forms.ModelForm):
+    """Taking questions or not, a vacation now or planned ahead, and the daily limit.
+
+    Unticking "Accepting questions" means away from now on. A vacation planned
+    ahead keeps it ticked and gives its first day ("Away from"): it starts by
+    itself that day. Either ends by itself on the day they are back.
+    """
+
     time_zone = forms.ChoiceField(
         choices=[(zone, zone.replace("_", " ")) for zone in TIME_ZONES],
         help_text="Your day, for the daily limit, starts at midnight here.",
@@ -88,15 +100,75 @@ class AvailabilityForm(forms.ModelForm):
 
     class Meta:
         model = ExpertProfile
-        fields = ["accepting_questions", "away_until", "daily_question_limit", "time_zone"]
-        widgets = {"away_until": forms.DateInput(attrs={"type": "date"})}
-        labels = {"accepting_questions": "Accepting questions", "away_until": "Back on"}
+        fields = [
+            "accepting_questions",
+            "away_from",
+            "away_until",
+            "away_message",
+            "daily_question_limit",
+            "time_zone",
+        ]
+        widgets = {
+            "away_from": forms.DateInput(attrs={"type": "date"}),
+            "away_until": forms.DateInput(attrs={"type": "date"}),
+            "away_message": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "accepting_questions": "Accepting questions",
+            "away_from": "Away from",
+            "away_until": "Back on",
+            "away_message": "Message to askers while you are away",
+        }
+        help_texts = {
+            "away_from": (
+                "Optional: plan a vacation ahead. Keep “Accepting questions” ticked; "
+                "it switches off by itself on this day."
+            ),
+            "away_until": "Optional: the day you are back. Askers can pick you again from then.",
+            "away_message": "Optional, up to 300 characters: shown on your profile and where "
+            "askers pick an expert, while you are away.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A planned vacation that has begun shows as away, even before the job unticks it.
+        if self.instance.pk and self.instance.is_away:
+            self.initial["accepting_questions"] = False
 
     def clean_daily_question_limit(self):
         limit = self.cleaned_data["daily_question_limit"]
         if not 1 <= limit <= 100:
             raise forms.ValidationError("Choose between 1 and 100 questions a day.")
         return limit
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        accepting = cleaned.get("accepting_questions")
+        start, back = cleaned.get("away_from"), cleaned.get("away_until")
+        if start and "away_from" in self.changed_data and start < today:
+            self.add_error("away_from", "The first day away cannot be in the past.")
+        if back and "away_until" in self.changed_data and back <= today:
+            self.add_error("away_until", "The day you are back must be after today.")
+        if start and back and back <= start:
+            self.add_error("away_until", "The day you are back must be after your first day away.")
+        if start and start > today and not accepting:
+            self.add_error(
+                "accepting_questions",
+                f"Your vacation starts on {start:%-d %B %Y}: keep “Accepting questions” "
+                "ticked until then, it switches off by itself that day. Or empty “Away from” "
+                "to be away from now on.",
+            )
+        if self.errors:
+            return cleaned
+        if accepting and start and start <= today:
+            if "away_from" in self.changed_data:
+                # A vacation set to start today starts now.
+                cleaned["accepting_questions"] = False
+            else:
+                # Ticked again during a vacation that had begun: back now.
+                cleaned["away_from"] = cleaned["away_until"] = None
+        return cleaned
 
 
 class CategoryRequestForm(forms.Form):
@@ -118,11 +190,34 @@ class CategoryRequestForm(forms.Form):
         self.fields["categories"].choices = category_choices(queryset)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The member sees this.",
+class RefuseApplicationForm(ReasonForm):
+    """Why a moderator refuses an application: the applicant reads it on their page."""
+
+    use = ReasonUse.REFUSE_APPLICATION
+    reason_help = "The applicant sees this reason and may fix their application."
+
+
+class SuspendExpertForm(ReasonForm):
+    use = ReasonUse.SUSPEND
+    reason_help = "The expert sees this reason."
+
+
+class RejectCredentialForm(ReasonForm):
+    """Why a moderator could not check a credential: the expert reads it beside it."""
+
+    use = ReasonUse.REJECT_CREDENTIAL
+    reason_label = "Why it cannot be verified"
+    reason_help = "The expert sees this beside the credential, and may correct it."
+
+
+class ThankYouReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Your reply to the thank-you note",
+        max_length=MAX_REPLY_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Once only: the asker is told, and it shows under their note.",
+        error_messages={"required": "Write a few words before sending."},
     )
 
 

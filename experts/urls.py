@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applying, moderation, public
+from .views import applying, dashboard, moderation, public
 
 app_name = "experts"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # "apply" and "me" are reserved handles, so these never shadow a profile.
     path("apply/", applying.apply, name="apply"),
     path("me/", applying.manage, name="manage"),
+    path("me/dashboard/", dashboard.dashboard, name="dashboard"),
     path("<str:handle>/", public.profile, name="profile"),
 ]
 
@@ -21,5 +22,6 @@ moderation_urlpatterns = [
     path("experts/<int:pk>/suspend/", moderation.suspend, name="suspend_expert"),
     path("experts/<int:pk>/restore/", moderation.restore, name="restore_expert"),
     path("credentials/<int:pk>/verify/", moderation.verify_credential, name="verify_credential"),
+    path("credentials/<int:pk>/reject/", moderation.reject_credential, name="reject_credential"),
     path("category-requests/<int:pk>/", moderation.decide_category, name="decide_category"),
 ]

@@ -5,6 +5,9 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from accounts.models import ReasonUse
+from accounts.reasons import ReasonForm
+
 from .forms import CategoryChoiceField, markdown_widget
 from .markdown import MAX_BODY_LENGTH, validate_markdown
 from .models import Category, FlagReason
@@ -26,12 +29,20 @@ class FlagForm(forms.Form):
         return cleaned
 
 
-class ModerationReasonForm(forms.Form):
-    reason = forms.CharField(
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The author sees this reason.",
-    )
+class HideForm(ReasonForm):
+    use = ReasonUse.HIDE
+    reason_label = "Reason for hiding"
+    reason_help = "The author sees this reason."
+
+
+class KeepHiddenForm(HideForm):
+    reason_label = "Why it stays hidden"
+
+
+class LockForm(ReasonForm):
+    use = ReasonUse.LOCK
+    reason_label = "Reason for locking"
+    reason_help = "The asker and the experts of the thread are told."
 
 
 class OptionalReasonForm(forms.Form):
@@ -46,7 +57,11 @@ class QuestionEditForm(forms.Form):
     body = forms.CharField(
         max_length=MAX_BODY_LENGTH, validators=[validate_markdown], widget=markdown_widget()
     )
-    reason = forms.CharField(max_length=300, required=False, help_text="For the audit log.")
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="The author is told; the history and the audit log keep it.",
+    )
 
 
 class AnswerModerationEditForm(forms.Form):
@@ -54,7 +69,11 @@ class AnswerModerationEditForm(forms.Form):
     body = forms.CharField(
         max_length=MAX_BODY_LENGTH, validators=[validate_markdown], widget=markdown_widget(rows=12)
     )
-    reason = forms.CharField(max_length=300, required=False, help_text="For the audit log.")
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="The author is told; the history and the audit log keep it.",
+    )
 
 
 SUSPENSION_PERIODS = [
@@ -66,13 +85,14 @@ SUSPENSION_PERIODS = [
 ]
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(ReasonForm):
+    """How long, and why: a canned reason for suspending, reworded or not (the member reads it)."""
+
+    use = ReasonUse.SUSPEND
+    reason_help = "The member sees this reason."
+
     period = forms.ChoiceField(choices=SUSPENSION_PERIODS, required=False, initial="7")
-    reason = forms.CharField(
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The member sees this reason.",
-    )
+    field_order = ["period", "canned", "reason"]
 
     def until(self):
         days = self.cleaned_data.get("period")

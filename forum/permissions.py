@@ -190,6 +190,36 @@ def can_flag(user, item) -> bool:
     return can_post(user) and user.pk != author_id
 
 
+def _edited_since_hidden(item) -> bool:
+    edited = getattr(item, "edited_at", None)
+    return bool(edited and item.hidden_at and edited > item.hidden_at)
+
+
+def can_request_review(user, item) -> bool:
+    """The author of a hidden question or answer asks for a second look, once, after editing it."""
+    author_id = item.asker_id if hasattr(item, "asker_id") else item.author_id
+    return (
+        can_post(user)
+        and user.pk == author_id
+        and item.is_hidden
+        and item.review_requested_at is None
+        and _edited_since_hidden(item)
+    )
+
+
+def why_no_review(user, item) -> str:
+    """Why can_request_review says no, in words for the author."""
+    if not can_post(user):
+        return why_cannot_post(user)
+    if not item.is_hidden:
+        return "It is not hidden: there is nothing to review."
+    if item.review_requested_at is not None:
+        return "You already asked for this post to be reviewed again: a moderator has it."
+    if not _edited_since_hidden(item):
+        return "Edit it first to put right what the moderators' reason says, then ask."
+    return "Only its author asks for a post to be reviewed again."
+
+
 def can_moderate(user) -> bool:
     return is_moderator(user)
 

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from accounts import views_two_factor
+
 from .views import (
     actions,
     asker,
@@ -42,6 +44,7 @@ urlpatterns = [
     path("a/<int:pk>/rate/", actions.rate, name="rate"),
     path("a/<int:pk>/edit/", actions.edit_answer, name="edit_answer"),
     path("flag/<str:kind>/<int:pk>/", actions.flag, name="flag"),
+    path("review/<str:kind>/<int:pk>/", actions.request_review, name="request_review"),
     path("me/questions/", me.my_questions, name="my_questions"),
     path("me/inbox/", inbox.inbox, name="inbox"),
 ]
@@ -56,7 +59,9 @@ moderation_urlpatterns = [
     path("", moderation.queue, name="queue"),
     path("log/", auditlog.log, name="log"),
     path("hidden/", moderation.hidden, name="hidden"),
+    path("members/", members.search, name="members"),
     path("members/<str:handle>/", members.member, name="member"),
+    path("two-factor/", views_two_factor.setup, name="two_factor"),
     path("answers/<int:pk>/feature/", moderation.feature, name="feature"),
     path("answers/<int:pk>/edit/", moderation.edit_answer, name="edit_answer"),
     path("questions/<int:pk>/lock/", moderation.lock, name="lock"),
@@ -64,6 +69,7 @@ moderation_urlpatterns = [
     path("revisions/<str:kind>/<int:pk>/rollback/", moderation.rollback, name="rollback"),
     path("<str:kind>/<int:pk>/hide/", moderation.hide, name="hide"),
     path("<str:kind>/<int:pk>/restore/", moderation.restore, name="restore"),
+    path("<str:kind>/<int:pk>/keep-hidden/", moderation.keep_hidden, name="keep_hidden"),
     path("<str:kind>/<int:pk>/dismiss/", moderation.dismiss, name="dismiss"),
     path("<str:kind>/<int:pk>/history/", moderation.history, name="history"),
 ]

@@ -59,3 +59,23 @@ def massage(db):
 def jeremy(massage):
     """The seed thread's expert, answering in Massage."""
     return ExpertProfileFactory(user__display_name="Jeremy Lanfranco", categories=[massage]).user
+
+
+@pytest.fixture
+def canned_reasons(db):
+    """The moderators' starting list of canned reasons, as the migration writes it.
+
+    A live-server test's flush empties the tables, migration data included:
+    tests that need the list ask for it here.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from accounts.models import CannedReason
+
+    if not CannedReason.objects.exists():
+        import_module("accounts.migrations.0010_moderator_notes_and_reasons").add_starting_reasons(
+            apps, None
+        )
+    return CannedReason.objects.all()

@@ -116,6 +116,20 @@ def _(w):
     return lambda: account_actions.lift_suspension(user=w.jeremy, moderator=w.moderator)
 
 
+@scenario("accounts.warn_user")
+def _(w):
+    return lambda: account_actions.warn_user(
+        user=w.jeremy, moderator=w.moderator, message="Be civil to askers."
+    )
+
+
+@scenario("accounts.add_moderator_note")
+def _(w):
+    return lambda: account_actions.add_moderator_note(
+        member=w.jeremy, moderator=w.moderator, body="Rude twice this month."
+    )
+
+
 @scenario("accounts.expire_suspension")
 def _(w):
     until = timezone.now() + timedelta(days=1)
@@ -299,6 +313,29 @@ def _(w):
     return lambda: expert_actions.come_back(profile=w.erin.expert_profile)
 
 
+@scenario("experts.start_vacation")
+def _(w):
+    ExpertProfile.objects.filter(user=w.jeremy).update(
+        away_from=timezone.localdate(), away_until=timezone.localdate() + timedelta(days=7)
+    )
+    return lambda: expert_actions.start_vacation(profile=w.jeremy.expert_profile)
+
+
+@scenario("experts.reply_to_thank_you")
+def _(w):
+    rating, _ = actions.rate_answer(
+        answer=w.answer,
+        rater=w.asker,
+        knowledgeability=9,
+        clarity=9,
+        politeness=10,
+        thank_you_note="Thank you, it helped.",
+    )
+    return lambda: expert_actions.reply_to_thank_you(
+        rating=rating, expert=w.jeremy, text="Glad it did!"
+    )
+
+
 @scenario("forum.rate_answer")
 def _(w):
     return lambda: actions.rate_answer(
@@ -329,6 +366,20 @@ def _(w):
 def _(w):
     actions.flag(item=w.answer, flagger=w.member, reason="spam")
     return lambda: actions.dismiss_flags(item=w.answer, moderator=w.moderator)
+
+
+@scenario("forum.request_review")
+def _(w):
+    actions.hide(item=w.answer, moderator=w.moderator, reason="A shop link.")
+    w.answer.refresh_from_db()
+    actions.edit_answer(answer=w.answer, editor=w.jeremy, body="No link.", base_version=1)
+    return lambda: actions.request_review(item=w.answer, author=w.jeremy)
+
+
+@scenario("forum.keep_hidden")
+def _(w):
+    actions.hide(item=w.answer, moderator=w.moderator, reason="A shop link.")
+    return lambda: actions.keep_hidden(item=w.answer, moderator=w.moderator, reason="Still.")
 
 
 @scenario("forum.set_featured")
@@ -462,6 +513,13 @@ def _(w):
 @scenario("experts.verify_credential")
 def _(w):
     return lambda: expert_actions.verify_credential(credential=w.credential, moderator=w.moderator)
+
+
+@scenario("experts.reject_credential")
+def _(w):
+    return lambda: expert_actions.reject_credential(
+        credential=w.credential, moderator=w.moderator, reason="The link does not open."
+    )
 
 
 @scenario("experts.decide_category_request")

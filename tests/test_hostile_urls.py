@@ -37,7 +37,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern
 
-from accounts.models import ContactMessage, Notification
+from accounts.models import CannedReason, ContactMessage, Notification
 from accounts.notifications import NotificationKind, unsubscribe_token
 from experts.models import CategoryRequest
 from forum.models import AnswerRevision, Flag
@@ -85,6 +85,9 @@ PK_OF = {
     "moderation:hide": "answer",
     "moderation:restore": "answer",
     "moderation:dismiss": "answer",
+    "moderation:keep_hidden": "answer",
+    "forum:request_review": "answer",
+    "moderation:edit_reason": "canned_reason",
     "moderation:history": "answer",
     "moderation:rollback": "revision",
     "moderation:expert": "profile",
@@ -93,6 +96,7 @@ PK_OF = {
     "moderation:suspend_expert": "profile",
     "moderation:restore_expert": "profile",
     "moderation:verify_credential": "credential",
+    "moderation:reject_credential": "credential",
     "moderation:decide_category": "category_request",
     "accounts:read_notification": "notification",
     "moderation:contact_message": "contact_message",
@@ -167,6 +171,7 @@ def world():
         "contact_message": ContactMessage.objects.create(
             email="visitor@example.com", topic="other", subject="Hello", body="A message."
         ),
+        "canned_reason": CannedReason.objects.create(use="hide", text="Spam."),
     }
     Flag.objects.create(answer=answer, flagger=UserFactory(), reason="spam")
     values = {

@@ -338,6 +338,8 @@ def expected_notes(state):
         notes.append(Note("asker", "answer", "answer"))
         notes.append(Note(state.answerer, "follow_up", "follow_up"))
         notes.append(Note(state.answerer, "rating", "answer"))
+        # The answer is made an editor's pick, and its author told.
+        notes.append(Note(state.answerer, "account", "answer"))
     hidden = set(state.hidden) | ({"answer"} if state.flagged_answer else set())
     for post in sorted(hidden):
         notes.append(Note(state.author(post), "account", post))
@@ -694,7 +696,9 @@ class Matrix:
             elif role == "moderator_no_2fa":
                 # Documented in accounts.decorators.moderator_required: sent to set up 2FA,
                 # before anything is looked up (the same for an id that does not exist).
-                self.status(role, surface, response, HTTPStatus.FOUND, reverse("mfa_index"))
+                self.status(
+                    role, surface, response, HTTPStatus.FOUND, reverse("moderation:two_factor")
+                )
             else:
                 self.status(role, surface, response, HTTPStatus.NOT_FOUND)
             self.markers(role, surface, page_text(response), shown=(), allowed=())

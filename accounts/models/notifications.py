@@ -31,6 +31,8 @@ class Channel(models.TextChoices):
 # worth an e-mail. Account notices cannot be switched off (see preferences()).
 DEFAULT_CHANNELS = {kind: Channel.EMAIL for kind in NotificationKind.values}
 DEFAULT_CHANNELS[NotificationKind.NEW_FLAG] = Channel.OFF
+# A flag's outcome is worth a look on the site, not an e-mail, unless asked for.
+DEFAULT_CHANNELS[NotificationKind.FLAG_OUTCOME] = Channel.ONSITE
 ALWAYS_ON = {NotificationKind.ACCOUNT}
 # Kinds only moderators receive, and only they are offered in the settings.
 MODERATOR_KINDS = {NotificationKind.NEW_FLAG, NotificationKind.CONTACT}

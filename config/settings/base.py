@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
                 "config.context_processors.notifications",
+                "config.context_processors.moderation",
             ],
         },
     },

@@ -37,13 +37,18 @@ def start_of_today(zone="UTC"):
 
 
 def _taking_questions_q(prefix=""):
-    """Not away: accepting questions, or back since their return date ("Back on") came.
+    """Not away: accepting questions with no vacation begun, or back since their return
+    date ("Back on") came.
 
-    A vacation ends by itself on its return date, whether or not the
-    periodic job (manage.py run_lifecycle) has tidied the flag yet.
+    A vacation planned ahead (away_from) starts on its first day, and any vacation ends
+    by itself on its return date, whether or not the periodic job (manage.py
+    run_lifecycle) has tidied the flags yet.
     """
     today = timezone.localdate()
-    return Q(**{f"{prefix}accepting_questions": True}) | Q(**{f"{prefix}away_until__lte": today})
+    accepting = Q(**{f"{prefix}accepting_questions": True}) & (
+        Q(**{f"{prefix}away_from__isnull": True}) | Q(**{f"{prefix}away_from__gt": today})
+    )
+    return accepting | Q(**{f"{prefix}away_until__lte": today})
 
 
 def _approved_q():
@@ -98,8 +103,19 @@ class ExpertProfileQuerySet(models.QuerySet):
         return self.exclude(_taking_questions_q())
 
     def away_over(self):
-        """Marked away, with a return date that has come: back, for every page."""
-        return self.filter(accepting_questions=False, away_until__lte=timezone.localdate())
+        """A vacation whose return date has come (marked away, or planned ahead): back, for
+        every page; run_lifecycle tidies the flags (experts.actions.come_back)."""
+        today = timezone.localdate()
+        vacation = Q(accepting_questions=False) | Q(away_from__lte=today)
+        return self.filter(vacation, away_until__lte=today)
+
+    def vacation_starting(self):
+        """A vacation planned ahead whose first day has come, not yet started by the job:
+        pages already count them away; experts.actions.start_vacation does the rest once."""
+        today = timezone.localdate()
+        return self.filter(accepting_questions=True, away_from__lte=today).exclude(
+            away_until__lte=today
+        )
 
     def with_questions_today(self):
         """Annotate `questions_today`: questions addressed to each expert since their midnight.
@@ -258,10 +274,23 @@ class ExpertProfile(models.Model):
 
     @property
     def is_away(self):
-        """On vacation: not accepting, and their return date (if any) still to come."""
-        if self.accepting_questions:
+        """On vacation: not accepting, or a planned vacation's first day (away_from) has
+        come; and their return date (if any) still to come."""
+        today = timezone.localdate()
+        if self.away_until is not None and self.away_until <= today:
             return False
-        return self.away_until is None or self.away_until > timezone.localdate()
+        if not self.accepting_questions:
+            return True
+        return self.away_from is not None and self.away_from <= today
+
+    @property
+    def vacation_planned(self):
+        """A vacation planned ahead that has not started: askers may pick them until then."""
+        return (
+            self.accepting_questions
+            and self.away_from is not None
+            and self.away_from > timezone.localdate()
+        )
 
     def count_questions_today(self) -> int:
         """Questions addressed to the expert since midnight in their time zone.

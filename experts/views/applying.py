@@ -67,8 +67,13 @@ def manage(request):
         messages.success(request, "Your profile was saved.")
         return redirect("experts:manage")
     if action == "availability" and availability.is_valid():
-        actions.set_availability(user=request.user, form=availability)
-        messages.success(request, "Your availability was saved.")
+        saved = actions.set_availability(user=request.user, form=availability)
+        planned = (
+            f" Your vacation starts on {saved.away_from:%-d %B %Y}: askers can pick you until then."
+            if saved.vacation_planned
+            else ""
+        )
+        messages.success(request, f"Your availability was saved.{planned}")
         return redirect("experts:manage")
     if action == "alerts" and alerts.is_valid():
         actions.set_alerts(user=request.user, form=alerts)

@@ -8,10 +8,16 @@ from django.urls import reverse
 from accounts.actions import Refused
 from accounts.decorators import moderator_required
 from accounts.models import AuditEntry
+from accounts.reasons import canned_reasons
 from config.http import post_only
 
 from .. import actions
-from ..forms import OptionalReasonForm, ReasonForm
+from ..forms import (
+    OptionalReasonForm,
+    RefuseApplicationForm,
+    RejectCredentialForm,
+    SuspendExpertForm,
+)
 from ..models import (
     CategoryRequest,
     Credential,
@@ -30,8 +36,11 @@ def pending_work():
         .select_related("user")
         .prefetch_related("categories")
         .order_by("created_at", "pk"),
+        # A rejected credential waits for its expert to correct it, not for a moderator.
         "credentials": Credential.objects.filter(
-            verified_at__isnull=True, profile__status=ExpertStatus.APPROVED
+            verified_at__isnull=True,
+            rejected_at__isnull=True,
+            profile__status=ExpertStatus.APPROVED,
         )
         .select_related("profile__user")
         .order_by("profile__user__display_name", "pk"),
@@ -61,22 +70,40 @@ def experts(request):
     )
 
 
+def _detail_context(profile, **forms):
+    """The expert's page: their decisions, and a form for each decision open to the moderator
+    (`forms` replaces one with the bound form that failed)."""
+    reasons = canned_reasons(RejectCredentialForm.use)
+    credentials = list(profile.credentials.all())
+    for credential in credentials:
+        credential.reject_form = RejectCredentialForm(
+            reasons=reasons, auto_id=f"id_reject_{credential.pk}_%s"
+        )
+    if bound := forms.pop("reject_form", None):
+        for credential in credentials:
+            if credential.pk == bound[0]:
+                credential.reject_form = bound[1]
+                credential.reject_open = True
+    return {
+        "profile": profile,
+        "credentials": credentials,
+        "entries": decisions_about(profile),
+        "refuse_form": RefuseApplicationForm(auto_id="id_refuse_%s"),
+        "suspend_form": SuspendExpertForm(auto_id="id_suspend_%s"),
+        "optional_form": OptionalReasonForm(),
+        **forms,
+    }
+
+
 @moderator_required
 def expert_detail(request, pk):
     profile = get_object_or_404(
-        ExpertProfile.objects.select_related("user").prefetch_related("categories", "credentials"),
+        ExpertProfile.objects.select_related("user").prefetch_related(
+            "categories", "credentials__rejected_by"
+        ),
         pk=pk,
     )
-    return render(
-        request,
-        "moderation/expert_detail.html",
-        {
-            "profile": profile,
-            "entries": decisions_about(profile),
-            "reason_form": ReasonForm(),
-            "optional_form": OptionalReasonForm(),
-        },
-    )
+    return render(request, "moderation/expert_detail.html", _detail_context(profile))
 
 
 def decisions_about(profile):
@@ -84,21 +111,12 @@ def decisions_about(profile):
     return AuditEntry.objects.filter(subject=profile.user).select_related("actor", "subject")[:50]
 
 
-def _decision(request, pk, *, needs_reason, act, done):
+def _decision(request, pk, *, form_class, name, act, done):
     profile = get_object_or_404(ExpertProfile.objects.select_related("user"), pk=pk)
-    form = (ReasonForm if needs_reason else OptionalReasonForm)(request.POST)
+    form = form_class(request.POST, **({"auto_id": f"id_{name}_%s"} if name else {}))
     if not form.is_valid():
-        return render(
-            request,
-            "moderation/expert_detail.html",
-            {
-                "profile": profile,
-                "entries": decisions_about(profile),
-                "reason_form": form if needs_reason else ReasonForm(),
-                "optional_form": form if not needs_reason else OptionalReasonForm(),
-            },
-            status=200,
-        )
+        context = _detail_context(profile, **{f"{name or 'optional'}_form": form})
+        return render(request, "moderation/expert_detail.html", context, status=200)
     try:
         act(profile=profile, moderator=request.user, reason=form.cleaned_data["reason"])
     except Refused as refused:
@@ -127,7 +145,8 @@ def approve(request, pk):
     return _decision(
         request,
         pk,
-        needs_reason=False,
+        form_class=OptionalReasonForm,
+        name=None,
         act=actions.approve,
         done="{name} is now an approved expert.",
     )
@@ -139,7 +158,8 @@ def refuse(request, pk):
     return _decision(
         request,
         pk,
-        needs_reason=True,
+        form_class=RefuseApplicationForm,
+        name="refuse",
         act=actions.refuse,
         done="The application of {name} was refused; they will see your reason.",
     )
@@ -151,7 +171,8 @@ def suspend(request, pk):
     return _decision(
         request,
         pk,
-        needs_reason=True,
+        form_class=SuspendExpertForm,
+        name="suspend",
         act=actions.suspend,
         done="{name} is suspended as an expert.",
     )
@@ -163,7 +184,8 @@ def restore(request, pk):
     return _decision(
         request,
         pk,
-        needs_reason=False,
+        form_class=OptionalReasonForm,
+        name=None,
         act=actions.restore,
         done="{name} is an approved expert again.",
     )
@@ -179,6 +201,37 @@ def verify_credential(request, pk):
         request,
         f"“{credential.title}” is {'verified' if verified else 'no longer verified'}.",
     )
+    if request.POST.get("next") == "queue":
+        return redirect("moderation:experts")
+    return redirect("moderation:expert", pk=credential.profile_id)
+
+
+@moderator_required
+@post_only(_back_to_credential)
+def reject_credential(request, pk):
+    """Reject a credential with a reason the expert reads; it leaves the queue."""
+    credential = get_object_or_404(Credential.objects.select_related("profile__user"), pk=pk)
+    form = RejectCredentialForm(request.POST, auto_id=f"id_reject_{credential.pk}_%s")
+    if not form.is_valid():
+        profile = (
+            ExpertProfile.objects.select_related("user")
+            .prefetch_related("categories", "credentials__rejected_by")
+            .get(pk=credential.profile_id)
+        )
+        context = _detail_context(profile, reject_form=(credential.pk, form))
+        return render(request, "moderation/expert_detail.html", context, status=200)
+    try:
+        actions.reject_credential(
+            credential=credential, moderator=request.user, reason=form.cleaned_data["reason"]
+        )
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"“{credential.title}” is rejected; {credential.profile.user.display_name} sees "
+            "your reason and may correct it.",
+        )
     if request.POST.get("next") == "queue":
         return redirect("moderation:experts")
     return redirect("moderation:expert", pk=credential.profile_id)

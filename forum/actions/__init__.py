@@ -6,12 +6,12 @@ writes those models.
 
 from .asker import ask_again, edit_own_question, withdraw_question
 from .categories import save_category
+from .flags import flag, keep_hidden, request_review
 from .hooks import lock_question, thread_changed
 from .maintenance import refresh_thread, rerender_thread
 from .moderation import (
     dismiss_flags,
     edit_question,
-    flag,
     flag_target_field,
     hide,
     moderator_edit_answer,
@@ -47,6 +47,7 @@ __all__ = [
     "flag",
     "flag_target_field",
     "hide",
+    "keep_hidden",
     "lock_question",
     "moderator_edit_answer",
     "post_answer",
@@ -54,6 +55,7 @@ __all__ = [
     "rate_answer",
     "refresh_thread",
     "reopen_question",
+    "request_review",
     "rerender_thread",
     "reroute_question",
     "resolve_question",

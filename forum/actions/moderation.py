@@ -5,16 +5,11 @@ flags are resolved. Moderator powers need accounts.roles.is_moderator, and
 nobody moderates their own posts (forum.permissions.can_moderate_post).
 """
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.actions import Conflict, NotFound, action, require
 from accounts.audit import AuditAction, record
 from accounts.notifications import NotificationKind, notify
-from accounts.roles import moderators
 
 from .. import permissions
 from ..models import (
@@ -63,12 +58,56 @@ def _check(moderator, item):
     require(permissions.can_moderate_post(moderator, item), NOT_YOURS)
 
 
-def _resolve_flags(item, moderator, status):
-    return (
-        Flag.objects.open()
-        .filter(**{flag_target_field(item): item})
-        .update(status=status, resolved_by=moderator, resolved_at=timezone.now())
+def _resolve_flags(item, moderator, status, question):
+    """Close the open flags on `item` with `status`; each flagger hears the outcome.
+
+    Returns how many were closed.
+    """
+    flags = list(
+        Flag.objects.open().filter(**{flag_target_field(item): item}).select_related("flagger")
     )
+    Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
+        status=status, resolved_by=moderator, resolved_at=timezone.now()
+    )
+    kind = item._meta.verbose_name
+    whose = f"{author_of(item).display_name}'s {kind}"
+    for flag in flags:
+        if status == FlagStatus.ACTIONED:
+            title = f"Your flag was helpful: the moderators hid {whose}"
+            body = "Thank you. Visitors no longer see it."
+        else:
+            title = f"Your flag on {whose} was declined"
+            body = f"A moderator reviewed it and left the {kind} as it is."
+        notify(
+            flag.flagger,
+            NotificationKind.FLAG_OUTCOME,
+            title=title,
+            body=f"You flagged it as “{flag.get_reason_display()}” on "
+            f"{timezone.localtime(flag.created_at):%-d %B %Y}. {body}",
+            # About the thread: a hidden post is gone from the flagger's sight, and a
+            # notice about it would be redacted before they read the outcome.
+            url=question.get_absolute_url(),
+            about=question,
+            thread_id=question.pk,
+        )
+    return len(flags)
+
+
+def tell_author(item, question, *, title, body=""):
+    """The author hears what a moderator did to their post, and why."""
+    notify(
+        author_of(item),
+        NotificationKind.ACCOUNT,
+        title=title,
+        body=body,
+        url=item.get_absolute_url(),
+        about=item,
+        thread_id=question.pk,
+    )
+
+
+def _because(reason):
+    return f"Reason: {reason}" if reason else ""
 
 
 def _hide(item, question, *, moderator, reason, audit_action, flaggers=0):
@@ -79,7 +118,7 @@ def _hide(item, question, *, moderator, reason, audit_action, flaggers=0):
     item.hidden_by = moderator
     item.save(update_fields=["is_hidden", "hidden_reason", "hidden_at", "hidden_by"])
     if audit_action == AuditAction.HIDE:
-        _resolve_flags(item, moderator, FlagStatus.ACTIONED)
+        _resolve_flags(item, moderator, FlagStatus.ACTIONED, question)
     kind = item._meta.verbose_name
     if moderator is None:
         title = (
@@ -93,15 +132,9 @@ def _hide(item, question, *, moderator, reason, audit_action, flaggers=0):
     else:
         title = f"Your {kind} was hidden by the moderators"
         body = f"Reason: {reason} Only you and the moderators can see it now."
-    notify(
-        author_of(item),
-        NotificationKind.ACCOUNT,
-        title=title,
-        body=body,
-        url=item.get_absolute_url(),
-        about=item,
-        thread_id=question.pk,
-    )
+        if isinstance(item, Question | Answer):
+            body += " Edit it to put things right, then ask for it to be reviewed again."
+    tell_author(item, question, title=title, body=body)
     record(
         actor=moderator,
         action=audit_action,
@@ -126,7 +159,8 @@ def hide(*, item, moderator, reason):
     return item
 
 
-def _unhide(item, moderator, reason):
+def _unhide(item, question, moderator, reason, *, why):
+    """Show `item` again; its author hears it, `why` saying how it came about."""
     item.is_hidden = False
     item.hidden_reason = ""
     item.hidden_at = None
@@ -141,6 +175,13 @@ def _unhide(item, moderator, reason):
         after={"hidden": False},
         subject=author_of(item),
     )
+    kind = item._meta.verbose_name
+    tell_author(
+        item,
+        question,
+        title=f"Your {kind} is visible again",
+        body=" ".join(filter(None, [why, _because(reason)])),
+    )
 
 
 @action
@@ -150,8 +191,13 @@ def restore(*, item, moderator, reason=""):
     question, item = _lock(item)
     if not item.is_hidden:
         return item
-    _unhide(item, moderator, reason)
-    _resolve_flags(item, moderator, FlagStatus.DISMISSED)
+    why = (
+        "A moderator reviewed it again, as you asked, and restored it."
+        if item.review_requested_at and item.review_requested_at > item.hidden_at
+        else "A moderator restored it."
+    )
+    _unhide(item, question, moderator, reason, why=why)
+    _resolve_flags(item, moderator, FlagStatus.DISMISSED, question)
     thread_changed(question)
     return item
 
@@ -164,7 +210,7 @@ def dismiss_flags(*, item, moderator, reason=""):
     """
     _check(moderator, item)
     question, item = _lock(item)
-    count = _resolve_flags(item, moderator, FlagStatus.DISMISSED)
+    count = _resolve_flags(item, moderator, FlagStatus.DISMISSED, question)
     record(
         actor=moderator,
         action=AuditAction.DISMISS_FLAGS,
@@ -175,7 +221,13 @@ def dismiss_flags(*, item, moderator, reason=""):
     )
     if item.is_hidden and item.hidden_by_id is None:
         # Hidden by the flags alone, until a moderator reviewed them: reviewed now.
-        _unhide(item, moderator, reason or "The flags were dismissed.")
+        _unhide(
+            item,
+            question,
+            moderator,
+            reason,
+            why="A moderator reviewed the flags that hid it and dismissed them.",
+        )
     thread_changed(question)
     return count
 
@@ -197,6 +249,14 @@ def set_featured(*, answer, moderator, featured):
         before={"featured": not featured},
         after={"featured": featured},
         subject=answer.author,
+    )
+    tell_author(
+        answer,
+        question,
+        title=f"Your answer to “{question.title}” is an editor's pick"
+        if featured
+        else f"Your answer to “{question.title}” is no longer an editor's pick",
+        body="The moderators feature it on the home page and in the archive." if featured else "",
     )
     thread_changed(question)
     return answer
@@ -237,14 +297,18 @@ def set_locked(*, question, moderator, locked, reason=""):
     return question
 
 
-def _replace_question_text(question, editor, title, body, base_version) -> bool:
+def _replace_question_text(question, editor, title, body, base_version, reason="") -> bool:
     """Like replace_answer_text, for a locked question's title and text."""
     if title == question.title and body == question.body:
         return False
     if question.version != base_version:
         raise Conflict(question)
     QuestionRevision.objects.create(
-        question=question, title=question.title, body=question.body, edited_by=editor
+        question=question,
+        title=question.title,
+        body=question.body,
+        edited_by=editor,
+        reason=reason,
     )
     question.title = title
     question.body = body
@@ -260,12 +324,28 @@ def edit_question(*, question, moderator, title, body, category, base_version, r
     _check(moderator, question)
     question = lock_question(question.pk)
     before = {"title": question.title, "category": question.category.name}
-    changed_text = _replace_question_text(question, moderator, title, body, base_version)
+    changed_text = _replace_question_text(question, moderator, title, body, base_version, reason)
     moved = category.pk != question.category_id
+    if changed_text:
+        question.moderator_edited_at = question.edited_at
+        question.save(update_fields=["moderator_edited_at"])
     if moved:
         question.category = category
         question.save(update_fields=["category", "updated_at"])
     if changed_text or moved:
+        done = []
+        if changed_text:
+            done.append("edited it")
+        if moved:
+            done.append(f"moved it to {category.name}")
+        tell_author(
+            question,
+            question,
+            title=f"A moderator {' and '.join(done)}: “{question.title}”",
+            body=" ".join(
+                filter(None, [_because(reason), "The earlier text is kept." * changed_text])
+            ),
+        )
         record(
             actor=moderator,
             action=AuditAction.MOVE if moved and not changed_text else AuditAction.EDIT,
@@ -284,7 +364,15 @@ def moderator_edit_answer(*, answer, moderator, body, base_version, reason=""):
     _check(moderator, answer)
     question = lock_question(answer.question_id)
     answer = lock_answer(question, answer.pk, moderator)
-    if replace_answer_text(answer, moderator, body, base_version):
+    if replace_answer_text(answer, moderator, body, base_version, reason):
+        answer.moderator_edited_at = answer.edited_at
+        answer.save(update_fields=["moderator_edited_at"])
+        tell_author(
+            answer,
+            question,
+            title=f"A moderator edited your answer to “{question.title}”",
+            body=" ".join(filter(None, [_because(reason), "The earlier text is kept."])),
+        )
         record(
             actor=moderator,
             action=AuditAction.EDIT,
@@ -317,6 +405,14 @@ def roll_back(*, revision, moderator, base_version):
         )
         subject = question.asker
     if changed:
+        target.moderator_edited_at = target.edited_at
+        target.save(update_fields=["moderator_edited_at"])
+        tell_author(
+            target,
+            question,
+            title=f"A moderator put back an earlier version of your {target._meta.verbose_name}",
+            body="The text it replaced is kept too.",
+        )
         record(
             actor=moderator,
             action=AuditAction.ROLLBACK,
@@ -326,63 +422,3 @@ def roll_back(*, revision, moderator, base_version):
         )
         thread_changed(question)
     return target
-
-
-@action
-def flag(*, item, flagger, reason, note=""):
-    """Record a member's flag; returns (flag, created). Auto-hides at the threshold.
-
-    Content that reaches FLAGS_TO_AUTO_HIDE open flags from distinct members is
-    hidden until a moderator reviews it (restoring it dismisses the flags).
-    """
-    question, item = _lock(item, flagger)
-    require(
-        permissions.can_flag(flagger, item),
-        permissions.why_not(flagger, question, "You cannot flag your own post."),
-    )
-    field = flag_target_field(item)
-    existing = Flag.objects.filter(flagger=flagger, **{field: item}).first()
-    if existing is not None:
-        return existing, False
-    try:
-        with transaction.atomic():
-            new = Flag.objects.create(flagger=flagger, reason=reason, note=note, **{field: item})
-    except IntegrityError:
-        return Flag.objects.get(flagger=flagger, **{field: item}), False
-    notify_moderators(new, item, question)
-    open_flags = Flag.objects.open().filter(**{field: item})
-    distinct = open_flags.exclude(flagger=author_of(item)).values("flagger").distinct().count()
-    if not item.is_hidden and distinct >= settings.FLAGS_TO_AUTO_HIDE:
-        _hide(
-            item,
-            question,
-            moderator=None,
-            reason=f"Hidden automatically after {distinct} flags, until a moderator reviews it.",
-            audit_action=AuditAction.AUTO_HIDE,
-            flaggers=distinct,
-        )
-    thread_changed(question)
-    return new, True
-
-
-def notify_moderators(flag, item, question):
-    """Moderators who opted in to hear about new flags (the default is off)."""
-    kind = item._meta.verbose_name
-    author = author_of(item).display_name
-    title = f"New flag on {author}'s {kind} in “{question.title}”"
-    lines = [f"Reason: {flag.get_reason_display()}."]
-    if flag.note:
-        lines.append(f"Note from {flag.flagger.display_name}: {flag.note}")
-    else:
-        lines.append(f"Flagged by {flag.flagger.display_name}.")
-    lines.append(f"Every open flag: {settings.SITE_URL}{reverse('moderation:queue')}")
-    for moderator in moderators(get_user_model().objects.all()):
-        notify(
-            moderator,
-            NotificationKind.NEW_FLAG,
-            title=title,
-            body="\n".join(lines),
-            url=item.get_absolute_url(),
-            about=item,
-            thread_id=question.pk,
-        )

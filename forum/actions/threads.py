@@ -76,18 +76,19 @@ def post_answer(*, question, author, body) -> tuple[Answer, bool]:
     return answer, True
 
 
-def replace_answer_text(answer, editor, body, base_version) -> bool:
+def replace_answer_text(answer, editor, body, base_version, reason="") -> bool:
     """The edit itself, on a locked answer: the text it replaces becomes a revision.
 
     `base_version` is the version the editor started from: if the answer has
     changed since, nothing is saved and Conflict carries the current text.
     Returns whether the text changed. The caller runs the thread's hook.
+    `reason`: a moderator's, kept with the revision for the history.
     """
     if body == answer.body:
         return False
     if answer.version != base_version:
         raise Conflict(answer)
-    AnswerRevision.objects.create(answer=answer, body=answer.body, edited_by=editor)
+    AnswerRevision.objects.create(answer=answer, body=answer.body, edited_by=editor, reason=reason)
     answer.body = body
     answer.edited_at = timezone.now()
     answer.version += 1

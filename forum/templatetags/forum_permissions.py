@@ -7,3 +7,4 @@ from forum import permissions
 register = template.Library()
 
 register.filter("can_moderate", permissions.can_moderate)
+register.filter("can_request_review", permissions.can_request_review)

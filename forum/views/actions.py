@@ -1,4 +1,5 @@
-"""Writes on a thread: answer, decline, re-route, resolve, reopen, follow up, rate, edit, flag.
+"""Writes on a thread: answer, decline, re-route, resolve, reopen, follow up, rate, edit, flag,
+ask for a hidden post to be reviewed again.
 
 Each view: the object must be visible to the user (else 404), the named
 permission must allow the action (else 403 with the reason, nothing written),
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.actions import Conflict, Refused
 from accounts.decorators import posting_required
 from accounts.ratelimit import Rate, hit
+from config.http import post_only
 
 from .. import actions, drafts, permissions
 from ..forms import (
@@ -342,4 +344,26 @@ def flag(request, kind, pk):
         note=form.cleaned_data["note"].strip(),
     )
     messages.success(request, "Thank you for the flag. A moderator will review it.")
+    return redirect(item.get_absolute_url())
+
+
+def _review_target(request, kind, pk):
+    """The author's own hidden question or answer (404 for anything else they cannot see)."""
+    visible = FLAG_TARGETS.get(kind) if kind in ("question", "answer") else None
+    if visible is None:
+        raise Http404
+    return get_object_or_404(visible(request.user), pk=pk)
+
+
+@posting_required
+@post_only(lambda request, kind, pk: _review_target(request, kind, pk).get_absolute_url())
+def request_review(request, kind, pk):
+    """The author of a hidden post, edited since, asks the moderators to look again: once."""
+    item = _review_target(request, kind, pk)
+    if not permissions.can_request_review(request.user, item):
+        raise Refused(permissions.why_no_review(request.user, item))
+    actions.request_review(item=item, author=request.user)
+    messages.success(
+        request, "Asked. A moderator will review it again and you will hear the outcome."
+    )
     return redirect(item.get_absolute_url())

@@ -1,4 +1,4 @@
-"""Moderation pages: the queue, actions on content and members, history, the audit log."""
+"""Moderation pages: the queue, the hidden posts, actions on content, and history."""
 
 import difflib
 from collections import defaultdict
@@ -14,17 +14,22 @@ from django.urls import reverse
 
 from accounts.actions import Conflict
 from accounts.decorators import moderator_required
+from accounts.models import ReasonUse
+from accounts.reasons import canned_reasons
 from config.http import post_only
 from experts.views.moderation import pending_work
 
 from .. import actions
 from ..forms_moderation import (
     AnswerModerationEditForm,
-    ModerationReasonForm,
+    HideForm,
+    KeepHiddenForm,
+    LockForm,
     OptionalReasonForm,
     QuestionEditForm,
 )
 from ..models import Answer, AnswerRevision, Flag, FollowUp, Question, QuestionRevision
+from ..pending import review_requests_q
 
 PAGE_SIZE = 20
 QUEUE_LIMIT = 20
@@ -34,7 +39,7 @@ KINDS = {"question": Question, "answer": Answer, "follow-up": FollowUp}
 RELATED = {
     Question: ["category", "asker"],
     Answer: ["question__category", "author"],
-    FollowUp: ["answer__question__category", "author"],
+    FollowUp: ["answer__question__category", "answer__author", "author"],
 }
 
 
@@ -128,13 +133,16 @@ def queue(request):
                 }
             )
     work = pending_work()
+    reviews = review_requests()
     return render(
         request,
         "moderation/queue.html",
         {
             "page_obj": page,
             "entries": entries,
-            "hide_form": ModerationReasonForm(),
+            "hide_reasons": canned_reasons(ReasonUse.HIDE),
+            "reviews": reviews[:QUEUE_LIMIT],
+            "review_count": len(reviews),
             "applications": work["applications"][:QUEUE_LIMIT],
             "application_count": work["applications"].count(),
             "credentials": work["credentials"][:QUEUE_LIMIT],
@@ -143,6 +151,24 @@ def queue(request):
             "category_request_count": work["category_requests"].count(),
         },
     )
+
+
+def review_requests():
+    """Hidden posts whose authors edited them and asked for a second look, oldest request first.
+
+    A request counts until a moderator restores the post or keeps it hidden
+    (which moves its hidden_at past the request).
+    """
+    found = []
+    for kind in ("question", "answer"):
+        model = KINDS[kind]
+        waiting = (
+            model.objects.filter(**review_requests_q())
+            .select_related("hidden_by", *RELATED[model])
+            .order_by("review_requested_at", "pk")
+        )
+        found += [{"kind": kind, "item": item} for item in waiting[: QUEUE_LIMIT * 5]]
+    return sorted(found, key=lambda entry: entry["item"].review_requested_at)
 
 
 @moderator_required
@@ -170,12 +196,26 @@ def hidden(request):
 @post_only(on_item())
 def hide(request, kind, pk):
     item = get_item(kind, pk)
-    form = ModerationReasonForm(request.POST)
+    form = HideForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give a reason for hiding: the author will see it.")
+        messages.error(request, " ".join(form.errors.get("reason", ["Give a reason for hiding."])))
         return back_to(request, item)
     actions.hide(item=item, moderator=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, "Hidden. Its author sees your reason; visitors no longer see it.")
+    return back_to(request, item)
+
+
+@moderator_required
+@post_only(on_item())
+def keep_hidden(request, kind, pk):
+    """The answer to an author's review request: no, with a reason."""
+    item = get_item(kind, pk)
+    form = KeepHiddenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", ["Give a reason."])))
+        return back_to(request, item)
+    actions.keep_hidden(item=item, moderator=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, "It stays hidden; its author is told why.")
     return back_to(request, item)
 
 
@@ -216,8 +256,12 @@ def feature(request, pk):
 def lock(request, pk):
     question = get_item("question", pk)
     locked = request.POST.get("locked") == "1"
-    form = OptionalReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    form = LockForm(request.POST)
+    form.required_reason = locked
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", ["Give a reason."])))
+        return back_to(request, question)
+    reason = form.cleaned_data["reason"]
     actions.set_locked(question=question, moderator=request.user, locked=locked, reason=reason)
     messages.success(
         request,

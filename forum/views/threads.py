@@ -1,13 +1,17 @@
 """The thread page: a question, its answers, each answer's follow-ups, and the
 forms that the viewer may use on them."""
 
+from collections import defaultdict
+
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject
 
 from accounts.actions import mark_read
+from accounts.models import ReasonUse
+from accounts.reasons import canned_reasons_for
 from accounts.roles import can_post, is_moderator
 from config import pagecache
 from config.pagecache import anonymous_cache
@@ -16,7 +20,7 @@ from experts.views.cards import with_card_credentials
 
 from .. import drafts, lifecycle, permissions
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, RerouteForm
-from ..models import Answer, FollowUp, Question, QuestionStatus
+from ..models import Answer, Flag, FollowUp, Question, QuestionStatus
 from ..text import excerpt
 
 EXPERT_CARDS = 3
@@ -75,8 +79,11 @@ def render_thread(request, question, *, status=200, **bound_forms):
         and user.pk not in (question.asker_id, question.expert_id)
         and not permissions.has_answered(user, question)
     )
+    # Moderators see the open flags on each post in place: one query for the thread.
+    flags = open_flags_by_post(question) if moderates else {}
+    question.open_flags = flags.get(("question", question.pk))
     answers = SimpleLazyObject(
-        lambda: thread_answers(user, question, moderates, bystander, bound_forms, kept)
+        lambda: thread_answers(user, question, moderates, bystander, bound_forms, kept, flags)
     )
     can_answer = permissions.can_answer(user, question)
     can_decline = permissions.can_decline(user, question)
@@ -101,6 +108,9 @@ def render_thread(request, question, *, status=200, **bound_forms):
         # Asked once here rather than for each of a long thread's posts.
         "can_flag_posts": can_flag_posts,
         "viewer_moderates": moderates,
+        "reasons": SimpleLazyObject(
+            lambda: canned_reasons_for(ReasonUse.HIDE, ReasonUse.LOCK) if moderates else {}
+        ),
         "bystander": bystander,
         "fragment_seconds": settings.PAGE_CACHE_SECONDS if fragments else 0,
         "page_generation": pagecache.generation() if fragments else 0,
@@ -173,10 +183,30 @@ def standing_for(user, question, answers):
     return lifecycle.describe(question, user, reply_pending=owes)
 
 
-def thread_answers(user, question, moderates, bystander, bound_forms, kept=None):
+def open_flags_by_post(question):
+    """The thread's open flags, oldest first, by ("question" | "answer" | "follow_up", pk)."""
+    found = defaultdict(list)
+    flags = (
+        Flag.objects.open()
+        .filter(
+            Q(question=question)
+            | Q(answer__question=question)
+            | Q(follow_up__answer__question=question)
+        )
+        .select_related("flagger")
+        .order_by("created_at", "pk")
+    )
+    for flag in flags:
+        field = next(f for f in ("question", "answer", "follow_up") if getattr(flag, f"{f}_id"))
+        found[(field, getattr(flag, f"{field}_id"))].append(flag)
+    return found
+
+
+def thread_answers(user, question, moderates, bystander, bound_forms, kept=None, flags=None):
     """The answers the user may see, with their follow-ups and what the user may do with each.
 
     `kept`: drafts (see `thread_drafts`); those used here are marked "used".
+    `flags`: the open flags a moderator sees (open_flags_by_post).
     """
     kept_for = {(draft["form"], draft["pk"]): draft for draft in (kept or {}).values()}
     answers = list(
@@ -194,6 +224,10 @@ def thread_answers(user, question, moderates, bystander, bound_forms, kept=None)
     question.answer_author_ids = {answer.author_id for answer in answers}
     for_answer = bound_forms.get("for_answer")
     for answer in answers:
+        if flags:
+            answer.open_flags = flags.get(("answer", answer.pk))
+            for follow_up in answer.follow_ups.all():
+                follow_up.open_flags = flags.get(("follow_up", follow_up.pk))
         answer.can_follow_up = permissions.can_follow_up(user, answer, question)
         answer.can_rate = permissions.can_rate(user, answer, question)
         answer.can_edit = permissions.can_edit_answer(user, answer, question)

@@ -7,14 +7,14 @@ from accounts.models import CannedReason, ReasonUse
 from accounts.reasons import ReasonForm
 from tests.factories import ModeratorFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("canned_reasons")]
 
 
 class HideReasonForm(ReasonForm):
     use = ReasonUse.HIDE
 
 
-def test_the_migration_gives_a_starting_list_for_every_use():
+def test_there_is_a_starting_list_for_every_use():
     for use in ReasonUse:
         assert CannedReason.objects.filter(use=use).exists(), use
 

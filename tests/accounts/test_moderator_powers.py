@@ -63,7 +63,8 @@ def test_a_moderator_without_two_factors_is_sent_to_set_them_up():
     response = as_user(ModeratorFactory(mfa=False)).get(reverse("moderation:queue"))
 
     assert response.status_code == HTTPStatus.FOUND
-    assert response.url == reverse("mfa_index")
+    # On to set them up, then back (tests/accounts/test_two_factor_redirect.py).
+    assert response.url == reverse("moderation:two_factor") + "?next=%2Fmoderation%2F"
 
 
 def test_nobody_suspends_or_restores_their_own_account():

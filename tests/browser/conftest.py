@@ -12,6 +12,8 @@ from django.core.management import call_command
 
 from tests.factories import PASSWORD, ModeratorFactory
 
+from .a11y import assert_accessible, assert_no_horizontal_scroll
+
 # Playwright's sync API runs an event loop in this thread; Django's live
 # server and ORM are fine with that in tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -113,3 +115,51 @@ def seed_user(handle):
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+# -- Journeys: pages opened by one test, each page checked the same way -----------------------
+
+
+@pytest.fixture
+def open_page(browser, site):
+    """new_page(), remembering whether JavaScript runs; every page is closed after the test,
+    passed or failed, so a failed journey leaves no request open on the live server."""
+    opened = []
+
+    def open_(*, viewport=DESKTOP, javascript=True):
+        page = new_page(browser, site, viewport=viewport, javascript=javascript)
+        page.javascript = javascript
+        opened.append(page)
+        return page
+
+    yield open_
+    for page in opened:
+        page.context.close()
+
+
+def check(page):
+    """Every page of a journey: accessible, no sideways scrolling, no CSP errors."""
+    if page.javascript:
+        assert_accessible(page)
+    else:
+        assert_accessible_markup(page)
+    assert_no_horizontal_scroll(page)
+    assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
+
+
+def assert_accessible_markup(page):
+    """axe-core never finishes in a page without JavaScript: it checks the same markup there,
+    served again at the same address to a page that runs axe but none of the site's scripts."""
+    url, html = page.url.split("#")[0], page.content()
+    context = page.context.browser.new_context(viewport=page.viewport_size)
+    try:
+        context.route("**/*.js", lambda route: route.abort())
+        context.route(
+            lambda address: address == url,
+            lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
+        )
+        copy = context.new_page()
+        copy.goto(url)
+        assert_accessible(copy)
+    finally:
+        context.close()

@@ -17,58 +17,12 @@ from forum import actions
 from forum.models import Category, Visibility
 from tests.factories import ExpertProfileFactory, UserFactory
 
-from .a11y import assert_accessible, assert_no_horizontal_scroll
-from .conftest import DESKTOP, PHONE, log_in, new_page, totp_code
+from .conftest import DESKTOP, PHONE, check, log_in, totp_code
 
 HIDDEN = (
     "The answer was hidden by the moderators. You can ask another expert, every expert of "
     "the category, or another category below."
 )
-
-
-@pytest.fixture
-def open_page(browser, site):
-    """new_page(), remembering whether JavaScript runs; every page is closed after the test,
-    passed or failed, so a failed journey leaves no request open on the live server."""
-    opened = []
-
-    def open_(*, viewport=DESKTOP, javascript=True):
-        page = new_page(browser, site, viewport=viewport, javascript=javascript)
-        page.javascript = javascript
-        opened.append(page)
-        return page
-
-    yield open_
-    for page in opened:
-        page.context.close()
-
-
-def check(page):
-    """Every page of a journey: accessible, no sideways scrolling, no CSP errors."""
-    if page.javascript:
-        assert_accessible(page)
-    else:
-        assert_accessible_markup(page)
-    assert_no_horizontal_scroll(page)
-    assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
-
-
-def assert_accessible_markup(page):
-    """axe-core never finishes in a page without JavaScript: it checks the same markup there,
-    served again at the same address to a page that runs axe but none of the site's scripts."""
-    url, html = page.url.split("#")[0], page.content()
-    context = page.context.browser.new_context(viewport=page.viewport_size)
-    try:
-        context.route("**/*.js", lambda route: route.abort())
-        context.route(
-            lambda address: address == url,
-            lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
-        )
-        copy = context.new_page()
-        copy.goto(url)
-        assert_accessible(copy)
-    finally:
-        context.close()
 
 
 def category(slug):

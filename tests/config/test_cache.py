@@ -1,11 +1,14 @@
 """The Redis cache backend (production's) reuses one client per connection pool."""
 
+import os
+
 import pytest
 import redis as redis_py
 
 from config.cache import RedisCache
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# CI runs the suite twice at once: each run names its own Redis database.
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@
 
 import json
 import logging
+import os
 import uuid
 from datetime import timedelta
 from http import HTTPStatus
@@ -46,7 +47,8 @@ UNREACHABLE = {
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     }
 }
-LIVE_REDIS = "redis://127.0.0.1:6379/15"
+# CI runs the suite twice at once: each run names its own Redis database.
+LIVE_REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(autouse=True)

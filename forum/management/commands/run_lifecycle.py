@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from accounts.actions import expire_suspension
-from experts.actions import come_back
+from experts.actions import come_back, start_vacation
 from experts.models import ExpertProfile
 from forum import lifecycle
 from forum.actions import expire_question, return_to_asker
@@ -13,15 +13,21 @@ from forum.models import Question, QuestionStatus
 class Command(BaseCommand):
     help = (
         "The lifecycle's steps that time takes (run it from cron, e.g. every 15 minutes): "
-        "vacations whose return date passed end; suspensions whose end date passed end, and "
+        "vacations planned ahead start on their first day (once); vacations whose return date "
+        "passed end; suspensions whose end date passed end, and "
         "the member is told; questions whose expert has stopped taking questions, or has not "
         "answered within QUESTION_EXPIRY_DAYS, go back to their askers."
     )
 
     def handle(self, *args, **options):
+        # Once each: starting unticks "Accepting questions", so a second run finds nothing.
+        started = sum(
+            start_vacation(profile=profile)
+            for profile in ExpertProfile.objects.vacation_starting().order_by("pk")
+        )
         back = sum(
             come_back(profile=profile)
-            for profile in ExpertProfile.objects.filter(accepting_questions=False).away_over()
+            for profile in ExpertProfile.objects.away_over().order_by("pk")
         )
         available = ExpertProfile.objects.approved().taking_questions().values("user_id")
         stranded = Question.objects.filter(
@@ -38,7 +44,8 @@ class Command(BaseCommand):
         )
         ended = sum(expire_suspension(user=user) for user in over.order_by("pk"))
         self.stdout.write(
-            f"{back} experts back from vacation, {returned} questions of unavailable experts "
+            f"{started} vacations started, {back} experts back from vacation, "
+            f"{returned} questions of unavailable experts "
             f"and {expired} unanswered in time sent back to their askers, "
             f"{ended} suspensions ended."
         )
