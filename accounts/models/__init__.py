@@ -2,6 +2,7 @@ from .audit import AuditAction, AuditEntry
 from .contact import MAX_CONTACT_LENGTH, ContactMessage, ContactTopic
 from .moderation import CannedReason, ModeratorNote, ReasonUse
 from .notifications import Channel, Notification, NotificationKind, NotificationPreference
+from .tokens import ApiToken
 from .users import (
     RESERVED_HANDLES,
     User,
@@ -13,6 +14,7 @@ from .users import (
 __all__ = [
     "MAX_CONTACT_LENGTH",
     "RESERVED_HANDLES",
+    "ApiToken",
     "AuditAction",
     "AuditEntry",
     "CannedReason",

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "corsheaders",
+    # The API's interactive docs from its own static files, not a CDN.
+    "ninja",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -60,6 +64,8 @@ MIDDLEWARE = [
     # a NUL answers 400 here, with the security and CSP headers of every page.
     "config.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The read-only API may be read from other sites' pages (GET only, no cookies).
+    "corsheaders.middleware.CorsMiddleware",
     "config.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -329,3 +335,11 @@ TASK_ABANDONED_AFTER = env.int("TASK_ABANDONED_AFTER", default=180)
 # Whole pages for visitors without a session are cached until the next write
 # (config.pagecache); 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+
+# The API (/api/v1/): anyone's pages may read it with GET; no credentials cross.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["accept", "authorization", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["etag", "retry-after"]
