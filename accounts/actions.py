@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,7 @@ from config.pagecache import content_changed
 
 from .audit import AuditAction, record
 from .models import (
+    ApiToken,
     AuditEntry,
     CannedReason,
     Channel,
@@ -46,6 +48,7 @@ from .models import (
     NotificationPreference,
 )
 from .models.notifications import ALWAYS_ON
+from .models.tokens import hash_token
 from .notifications import DIGEST, notify, preferences
 from .reasons import MAX_REASON_LENGTH
 from .roles import MODERATORS_GROUP, can_suspend, is_moderator, moderators
@@ -467,3 +470,61 @@ def add_moderator_note(*, member, moderator, body) -> ModeratorNote:
     if recent is not None:
         return recent
     return ModeratorNote.objects.create(member=member, author=moderator, body=body)
+
+
+# -- Personal API tokens (the read-only API, forum.api) -------------------------------------------
+
+MAX_API_TOKENS = 10
+# A token's last use is written at most this often: one UPDATE a minute, not one a request.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
+@action(shown=False)
+def create_api_token(*, user, name) -> tuple[ApiToken, str | None]:
+    """A new personal token; returns (token, raw key). Only the key's hash is kept, so the
+    caller shows the raw key once, now.
+
+    Suspended members may create tokens: a token only reads, and reads what the member
+    reads on the site. The same name sent twice within a minute (a double submit) is the
+    first token, and the raw key (already shown for it) is None.
+    """
+    require(user.is_authenticated and user.is_active, "Sign in to create an API token.")
+    name = " ".join((name or "").split())
+    require(name, "Name the token, to tell it apart from your others.")
+    limit = ApiToken._meta.get_field("name").max_length
+    require(len(name) <= limit, f"Keep the name to {limit} characters (it has {len(name)}).")
+    # Serializes two submits, so the checks below see the first one's token.
+    user = _lock_user(user)
+    tokens = ApiToken.objects.active().filter(user=user)
+    recent = tokens.filter(name=name, created_at__gte=timezone.now() - _RESUBMIT_WINDOW).first()
+    if recent is not None:
+        return recent, None
+    require(
+        tokens.count() < MAX_API_TOKENS,
+        f"You have {MAX_API_TOKENS} tokens, the most a member may hold: "
+        "revoke one you no longer use first.",
+    )
+    raw = ApiToken.new_key()
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), hint=raw[:8])
+    return token, raw
+
+
+@action(shown=False)
+def revoke_api_token(*, user, token) -> ApiToken:
+    """Stop a token working at once. Another member's token does not exist (404)."""
+    if token.user_id != user.pk:
+        raise NotFound("No such token.")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+@action(shown=False)
+def note_api_token_use(*, token_id) -> bool:
+    """Record that a token was used, at most once a minute (callers skip it when the time
+    they read is fresh). The update's condition keeps simultaneous requests to one write."""
+    now = timezone.now()
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOKEN_USE_PRECISION)
+    return bool(ApiToken.objects.filter(stale, pk=token_id).update(last_used_at=now))

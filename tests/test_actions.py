@@ -130,6 +130,23 @@ def _(w):
     )
 
 
+@scenario("accounts.create_api_token")
+def _(w):
+    return lambda: account_actions.create_api_token(user=w.asker, name="My script")
+
+
+@scenario("accounts.revoke_api_token")
+def _(w):
+    token, _ = account_actions.create_api_token(user=w.asker, name="My script")
+    return lambda: account_actions.revoke_api_token(user=w.asker, token=token)
+
+
+@scenario("accounts.note_api_token_use")
+def _(w):
+    token, _ = account_actions.create_api_token(user=w.asker, name="My script")
+    return lambda: account_actions.note_api_token_use(token_id=token.pk)
+
+
 @scenario("accounts.expire_suspension")
 def _(w):
     until = timezone.now() + timedelta(days=1)

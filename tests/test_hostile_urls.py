@@ -37,6 +37,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RegexPattern
 
+from accounts.actions import create_api_token
 from accounts.models import CannedReason, ContactMessage, Notification
 from accounts.notifications import NotificationKind, unsubscribe_token
 from experts.models import CategoryRequest
@@ -64,6 +65,8 @@ OTHER_PARAMS = ("next", "o", "p", "_to_field", "_changelist_filters")
 # The primary key in each route that takes one: which object it is of.
 PK_OF = {
     "forum:question_short": "question",
+    "feed_thread": "question",
+    "feed_thread_atom": "question",
     "forum:answer_question": "question",
     "forum:decline": "question",
     "forum:reroute": "question",
@@ -101,6 +104,7 @@ PK_OF = {
     "accounts:read_notification": "notification",
     "moderation:contact_message": "contact_message",
     "moderation:handle_contact_message": "contact_message",
+    "accounts:revoke_api_token": "api_token",
 }
 # A path argument in a route: <converter:name> (path()) or (?P<name>...) (re_path()).
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
@@ -172,6 +176,7 @@ def world():
             email="visitor@example.com", topic="other", subject="Hello", body="A message."
         ),
         "canned_reason": CannedReason.objects.create(use="hide", text="Spam."),
+        "api_token": create_api_token(user=member, name="A script")[0],
     }
     Flag.objects.create(answer=answer, flagger=UserFactory(), reason="spam")
     values = {
@@ -185,6 +190,7 @@ def world():
         "app_label": "forum",
         "url": "no-such-page/",
         "content_type_id": ContentType.objects.get_for_model(answer.question).pk,
+        "question_id": answer.question.pk,
     }
     roles = {
         "visitor": None,

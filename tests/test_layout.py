@@ -31,7 +31,8 @@ MEMBER_PAGES = [
     "forum:my_questions",
 ]
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+# Data blocks (JSON, JSON-LD) are never run: only executable inline scripts are refused.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(?:ld\+)?json)[^>]*>", re.I)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
 
 

@@ -307,6 +307,8 @@ QUESTION_EXPIRY_DAYS = env.int("QUESTION_EXPIRY_DAYS", default=7)
 FLAG_RATE = env.str("FLAG_RATE", default="20/h")
 # Contact form messages per member, or per address for visitors (accounts.views_contact).
 CONTACT_RATE = env.str("CONTACT_RATE", default="5/h")
+# Reads of the API per client (token, else address).
+API_RATE = env.str("API_RATE", default="300/m")
 # Editor previews per member (forum.views.preview): the widget posts after each
 # pause of MARKDOWNX_SERVER_CALL_LATENCY (600 ms), at most 100 a minute.
 PREVIEW_RATE = env.str("PREVIEW_RATE", default="120/m")

@@ -15,6 +15,7 @@ from ..models import (
     ExpertProfile,
     Rating,
 )
+from ..structured_data import profile_meta
 
 PAGE_SIZE = 20
 
@@ -101,5 +102,9 @@ def profile(request, handle):
                 (CREDENTIAL_GROUP_TITLES[kind], items) for kind, items in groups.items() if items
             ],
             "page_obj": page,
+            # Canonical, Open Graph and JSON-LD; "noindex" for a profile visitors cannot open.
+            "page_meta": profile_meta(
+                profile, answer_count=page.paginator.count, page_number=page.number
+            ),
         },
     )

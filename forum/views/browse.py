@@ -8,6 +8,7 @@ from experts.models import DEFAULT_EXPERT_ORDER, EXPERT_ORDERS, ExpertProfile
 from ..archive import ORDERS, Archive
 from ..forms_archive import ArchiveFilterForm, UnansweredFilterForm
 from ..models import Answer, Category, Question
+from ..structured_data import category_meta
 from ..text import excerpt
 
 # Characters of each question shown in the lists, cut between words.
@@ -63,12 +64,15 @@ def category(request, path):
         .with_questions_today()
         .select_related("user")
     )
+    # A list: the trail and the structured data's breadcrumbs share one query.
+    ancestors = list(category.ancestors())
     return render(
         request,
         "forum/category.html",
         {
             "category": category,
-            "ancestors": category.ancestors(),
+            "ancestors": ancestors,
+            "page_meta": category_meta(category, ancestors, page.number),
             "subcategories": archive.tree(root=category),
             "page_obj": page,
             "featured": featured,

@@ -18,7 +18,7 @@ from config.pagecache import anonymous_cache
 from experts.models import ExpertProfile
 from experts.views.cards import with_card_credentials
 
-from .. import drafts, lifecycle, permissions
+from .. import drafts, lifecycle, permissions, structured_data
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, RerouteForm
 from ..models import Answer, Flag, FollowUp, Question, QuestionStatus
 from ..text import excerpt
@@ -99,9 +99,13 @@ def render_thread(request, question, *, status=200, **bound_forms):
         user.pk in (question.asker_id, question.expert_id) or moderates
     )
     fragments = settings.PAGE_CACHE_SECONDS > 0
+    # A list: the trail and the structured data's breadcrumbs share one query.
+    ancestors = list(question.category.ancestors())
     context = {
         "question": question,
-        "ancestors": question.category.ancestors(),
+        "ancestors": ancestors,
+        # Canonical, Open Graph and JSON-LD: the thread as a visitor sees it, or "noindex".
+        "page_meta": structured_data.thread_meta(question, ancestors, answers),
         "answers": answers,
         "experts": SimpleLazyObject(lambda: expert_cards(question, answers)),
         "meta_description": excerpt(question.body_html, 160, one_line=True),
