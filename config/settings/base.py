@@ -337,6 +337,10 @@ TASK_ABANDONED_AFTER = env.int("TASK_ABANDONED_AFTER", default=180)
 # Whole pages for visitors without a session are cached until the next write
 # (config.pagecache); 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long a proxy or CDN may serve a visitor's page without asking again (s-maxage).
+# 0: it may keep it but asks each time (If-None-Match, a 304 while unchanged), so a
+# write shows at once; more trades that for fewer requests reaching the site.
+SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=0)
 
 # The API (/api/v1/): anyone's pages may read it with GET; no credentials cross.
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -1,0 +1,115 @@
+"""HTTP caching: visitors' pages revalidate with ETags (304), nothing personal is public."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from forum.actions import edit_answer
+from tests.factories import AnswerFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+
+@pytest.fixture
+def page_cache():
+    with override_settings(PAGE_CACHE_SECONDS=300, SHARED_CACHE_SECONDS=0):
+        yield
+
+
+@pytest.fixture
+def answer():
+    return AnswerFactory(body="Ice it for ten minutes.")
+
+
+def test_a_visitors_page_has_an_etag_and_may_be_kept_by_any_cache(answer):
+    response = Client().get(answer.question.get_absolute_url())
+
+    assert response["ETag"].startswith('W/"')
+    assert "public" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+def test_asking_again_with_the_etag_gets_a_304_without_a_body(answer, django_assert_num_queries):
+    url = answer.question.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    visitor = Client(headers={"if-none-match": etag, "accept-encoding": "gzip"})
+
+    with django_assert_num_queries(0):
+        response = visitor.get(url)
+
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_page_rendered_again_unchanged_is_still_a_304(answer):
+    url = answer.question.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    cache.clear()  # the stored page is gone (evicted, or the cache restarted)
+
+    response = Client(headers={"if-none-match": etag}).get(url)
+
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert response["ETag"] == etag
+
+
+def test_a_write_changes_the_etag_and_the_page_comes_whole(
+    answer, django_capture_on_commit_callbacks
+):
+    url = answer.question.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_answer(answer=answer, editor=answer.author, body="Heat it instead.", base_version=1)
+
+    response = Client(headers={"if-none-match": etag}).get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Heat it instead." in response.text
+    assert response["ETag"] != etag
+
+
+def test_an_etag_of_another_page_gets_the_page(answer):
+    other = AnswerFactory().question.get_absolute_url()
+    etag = Client().get(other)["ETag"]
+
+    response = Client(headers={"if-none-match": etag}).get(answer.question.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/me/", "/me/notifications/", "/me/questions/", "/categories/", "{thread}"],
+)
+def test_nothing_a_member_reads_is_public(answer, url):
+    member = Client()
+    member.force_login(UserFactory())
+
+    response = member.get(url.format(thread=answer.question.get_absolute_url()))
+
+    assert "public" not in response.get("Cache-Control", "")
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_signed_in_member_never_gets_a_304_for_a_visitors_copy(answer):
+    url = answer.question.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    member = Client(headers={"if-none-match": etag})
+    member.force_login(UserFactory())
+
+    response = member.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_a_proxy_may_be_allowed_to_keep_pages_a_while(answer):
+    with override_settings(SHARED_CACHE_SECONDS=30):
+        response = Client().get(answer.question.get_absolute_url())
+
+    assert "s-maxage=30" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
