@@ -1,5 +1,6 @@
 from .categories import Category
 from .lifecycle import (
+    FLAG_FIELDS,
     AnswerRevision,
     Decline,
     DeclineReason,
@@ -7,6 +8,7 @@ from .lifecycle import (
     FlagReason,
     FlagStatus,
     QuestionRevision,
+    flagged_post,
 )
 from .posts import (
     MAX_FOLLOW_UP_LENGTH,
@@ -24,6 +26,7 @@ from .posts import (
 from .search import SearchEntry
 
 __all__ = [
+    "FLAG_FIELDS",
     "MAX_FOLLOW_UP_LENGTH",
     "RESERVED_SLUGS",
     "Answer",
@@ -44,4 +47,5 @@ __all__ = [
     "ReturnReason",
     "SearchEntry",
     "Visibility",
+    "flagged_post",
 ]

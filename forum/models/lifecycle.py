@@ -106,6 +106,16 @@ class FlagStatus(models.TextChoices):
     ACTIONED = "actioned", "Helpful"
 
 
+# The Flag fields naming the post it is about; exactly one is set.
+FLAG_FIELDS = ("question", "answer", "follow_up")
+
+
+def flagged_post(get):
+    """(field, id) of the post a flag, or a group of flags, is about; `get` reads "<field>_id"."""
+    field = next(f for f in FLAG_FIELDS if get(f"{f}_id"))
+    return field, get(f"{field}_id")
+
+
 class FlagQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=FlagStatus.OPEN)

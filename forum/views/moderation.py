@@ -28,7 +28,16 @@ from ..forms_moderation import (
     OptionalReasonForm,
     QuestionEditForm,
 )
-from ..models import Answer, AnswerRevision, Flag, FollowUp, Question, QuestionRevision
+from ..models import (
+    FLAG_FIELDS,
+    Answer,
+    AnswerRevision,
+    Flag,
+    FollowUp,
+    Question,
+    QuestionRevision,
+    flagged_post,
+)
 from ..pending import review_requests_q
 
 PAGE_SIZE = 20
@@ -41,16 +50,6 @@ RELATED = {
     Answer: ["question__category", "author"],
     FollowUp: ["answer__question__category", "answer__author", "author"],
 }
-
-
-# The Flag fields naming the post it is about; exactly one is set.
-FLAG_FIELDS = ("question", "answer", "follow_up")
-
-
-def flagged_post(get):
-    """(field, id) of the post a flag, or a group of flags, is about; `get` reads "<field>_id"."""
-    field = next(f for f in FLAG_FIELDS if get(f"{f}_id"))
-    return field, get(f"{field}_id")
 
 
 def open_flag_groups():

@@ -2,6 +2,7 @@
 forms that the viewer may use on them."""
 
 from collections import defaultdict
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
@@ -20,7 +21,7 @@ from experts.views.cards import with_card_credentials
 
 from .. import drafts, lifecycle, permissions, structured_data
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, RerouteForm
-from ..models import Answer, Flag, FollowUp, Question, QuestionStatus
+from ..models import Answer, Flag, FollowUp, Question, QuestionStatus, flagged_post
 from ..text import excerpt
 
 EXPERT_CARDS = 3
@@ -201,8 +202,7 @@ def open_flags_by_post(question):
         .order_by("created_at", "pk")
     )
     for flag in flags:
-        field = next(f for f in ("question", "answer", "follow_up") if getattr(flag, f"{f}_id"))
-        found[(field, getattr(flag, f"{field}_id"))].append(flag)
+        found[flagged_post(partial(getattr, flag))].append(flag)
     return found
 
 
