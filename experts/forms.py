@@ -29,6 +29,10 @@ def category_choices(queryset):
     ]
 
 
+# Standing interests (conflicts of interest): the model caps them at 1000 characters.
+INTERESTS_WIDGET = forms.Textarea(attrs={"rows": 3, "maxlength": 1000})
+
+
 class ApplicationForm(forms.ModelForm):
     categories = forms.ModelMultipleChoiceField(
         queryset=Category.objects.order_by("path"),
@@ -38,10 +42,11 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = ExpertProfile
-        fields = ["headline", "expertise", "experience", "location", "categories"]
+        fields = ["headline", "expertise", "experience", "location", "interests", "categories"]
         widgets = {
             "expertise": forms.Textarea(attrs={"rows": 5}),
             "experience": forms.Textarea(attrs={"rows": 4}),
+            "interests": INTERESTS_WIDGET,
         }
 
     def __init__(self, *args, **kwargs):
@@ -54,10 +59,11 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = ExpertProfile
-        fields = ["headline", "expertise", "experience", "location"]
+        fields = ["headline", "expertise", "experience", "location", "interests"]
         widgets = {
             "expertise": forms.Textarea(attrs={"rows": 5}),
             "experience": forms.Textarea(attrs={"rows": 4}),
+            "interests": INTERESTS_WIDGET,
         }
 
 

@@ -87,6 +87,9 @@ FIELDS = [
     "rating_average",
     "median_response",
     "decline_share",
+    "referral_total",
+    "outcome_helped",
+    "outcome_not_helped",
 ]
 
 
@@ -107,8 +110,16 @@ def refresh(*user_ids) -> ExpertProfile | None:
     if not profiles:
         return None
     ids = [profile.user_id for profile in profiles]
+    # With the answers' own figures, in the same query: how often the expert sent the
+    # asker to a professional, and what askers said of following the advice.
     answers = _grouped(
-        _answers().filter(author_id__in=ids), "author_id", total=Count("id"), last=Max("created_at")
+        _answers().filter(author_id__in=ids),
+        "author_id",
+        total=Count("id"),
+        last=Max("created_at"),
+        referrals=Count("id", filter=~Q(referral="")),
+        helped=Count("id", filter=Q(outcome="helped")),
+        not_helped=Count("id", filter=Q(outcome="did_not_help")),
     )
     ratings = _grouped(
         Rating.objects.shown().filter(expert_id__in=ids),
@@ -155,6 +166,9 @@ def refresh(*user_ids) -> ExpertProfile | None:
         decline = declined.get(pk, {"n": 0, "elsewhere": 0})
         addressed = current.get(pk, {"n": 0})["n"] + decline["elsewhere"]
         profile.decline_share = decline["n"] / addressed if addressed else None
+        profile.referral_total = answer.get("referrals", 0)
+        profile.outcome_helped = answer.get("helped", 0)
+        profile.outcome_not_helped = answer.get("not_helped", 0)
     ExpertProfile.objects.bulk_update(profiles, FIELDS)
     keys = [_charts_key(pk) for pk in ids]
     cache.delete_many(keys)

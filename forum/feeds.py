@@ -21,9 +21,51 @@ from config.seo import absolute
 from experts.models import ExpertProfile
 
 from .archive import Archive
+from .guidance import guidance_of_row, with_guidance
 from .models import Answer, Category, Question
 
 ITEMS = 30
+
+# Fields of an item that are not its text, each an element of the site's own namespace
+# (<ate:disclosure>), never pasted into the description. A feed class gives each one
+# through item_<name>(item); an empty value writes no element.
+FEED_NAMESPACE = "urn:x-ask-the-experts:feed:1"
+ITEM_FIELDS = ("disclosure", "guidance")
+# The same for the feed itself (<channel>, <feed>), given through feed_<name>(obj).
+FEED_FIELDS = ("guidance",)
+
+
+class ItemFields:
+    """A feed generator that writes ITEM_FIELDS in FEED_NAMESPACE (RSS 2.0 and Atom alike)."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:ate": FEED_NAMESPACE}
+
+    def root_attributes(self):
+        attributes = super().root_attributes()
+        if isinstance(self, Atom1Feed):
+            attributes["xmlns:ate"] = FEED_NAMESPACE
+        return attributes
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in ITEM_FIELDS:
+            if item.get(name):
+                handler.addQuickElement(f"ate:{name}", item[name])
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        for name in FEED_FIELDS:
+            if self.feed.get(name):
+                handler.addQuickElement(f"ate:{name}", self.feed[name])
+
+
+class SiteRssFeed(ItemFields, Rss201rev2Feed):
+    pass
+
+
+class SiteAtomFeed(ItemFields, Atom1Feed):
+    pass
 
 
 class ArchiveFeed(Feed):
@@ -32,24 +74,34 @@ class ArchiveFeed(Feed):
     `url_name` names the feed's RSS route; its Atom route is the same name + "_atom".
     """
 
-    feed_type = Rss201rev2Feed
+    feed_type = SiteRssFeed
     url_name = ""
 
     def url_kwargs(self, obj):
         return {}
 
     def feed_url(self, obj):
-        name = self.url_name + ("_atom" if self.feed_type is Atom1Feed else "")
+        name = self.url_name + ("_atom" if issubclass(self.feed_type, Atom1Feed) else "")
         return absolute(reverse(name, kwargs=self.url_kwargs(obj)))
 
     def item_title(self, item):
         text = self.item_text_title(item)
         # RSS readers take an item's title for HTML (Django's rule, ticket #6533); an Atom
         # title is plain text, as written.
-        return text if self.feed_type is Atom1Feed else escape(text)
+        return text if issubclass(self.feed_type, Atom1Feed) else escape(text)
 
     def item_guid_is_permalink(self, item):
         return True
+
+    def item_extra_kwargs(self, item):
+        return {name: getattr(self, f"item_{name}")(item) for name in ITEM_FIELDS}
+
+    def feed_extra_kwargs(self, obj):
+        return {name: getattr(self, f"feed_{name}")(obj) for name in FEED_FIELDS}
+
+    def feed_guidance(self, obj):
+        # A feed of one category (or one thread) carries its guidance; a mixed one does not.
+        return ""
 
 
 class QuestionFeed(ArchiveFeed):
@@ -65,7 +117,7 @@ class QuestionFeed(ArchiveFeed):
             to_attr="shown_answers",
         )
         return (
-            self.questions(obj)
+            with_guidance(self.questions(obj))
             .select_related("asker")
             .prefetch_related(first_answers)
             .order_by("-answered_at", "-id")[:ITEMS]
@@ -94,6 +146,14 @@ class QuestionFeed(ArchiveFeed):
     def item_author_name(self, question):
         return question.asker.display_name
 
+    def item_disclosure(self, question):
+        # The item's answer is the first shown one: its conflict of interest.
+        return question.shown_answers[0].disclosure if question.shown_answers else ""
+
+    def item_guidance(self, question):
+        # Its category's guidance (forum.guidance), a column of the items' own query.
+        return guidance_of_row(question)
+
     def item_pubdate(self, question):
         return question.answered_at
 
@@ -116,7 +176,7 @@ class AnsweredFeed(QuestionFeed):
 
 
 class AnsweredAtomFeed(AnsweredFeed):
-    feed_type = Atom1Feed
+    feed_type = SiteAtomFeed
     subtitle = AnsweredFeed.description
 
 
@@ -126,7 +186,10 @@ class CategoryFeed(QuestionFeed):
     url_name = "feed_category"
 
     def get_object(self, request, path):
-        return get_object_or_404(Category, path=path)
+        return get_object_or_404(with_guidance(Category.objects.all(), to=""), path=path)
+
+    def feed_guidance(self, category):
+        return guidance_of_row(category)
 
     def url_kwargs(self, category):
         return {"path": category.path}
@@ -149,7 +212,7 @@ class CategoryFeed(QuestionFeed):
 
 
 class CategoryAtomFeed(CategoryFeed):
-    feed_type = Atom1Feed
+    feed_type = SiteAtomFeed
 
 
 class AnswerFeed(ArchiveFeed):
@@ -166,6 +229,13 @@ class AnswerFeed(ArchiveFeed):
 
     def item_author_name(self, answer):
         return answer.author.display_name
+
+    def item_disclosure(self, answer):
+        return answer.disclosure
+
+    def item_guidance(self, answer):
+        # Its category's guidance: a column of the answers' query, or of their thread's.
+        return guidance_of_row(answer) or guidance_of_row(answer.question)
 
     def item_pubdate(self, answer):
         return answer.created_at
@@ -189,7 +259,7 @@ class ExpertFeed(AnswerFeed):
 
     def items(self, profile):
         answers = (
-            Answer.objects.public()
+            with_guidance(Answer.objects.public(), to="question__category")
             .filter(author=profile.user)
             .select_related("question")
             .order_by("-created_at", "-id")[:ITEMS]
@@ -215,7 +285,7 @@ class ExpertFeed(AnswerFeed):
 
 
 class ExpertAtomFeed(ExpertFeed):
-    feed_type = Atom1Feed
+    feed_type = SiteAtomFeed
 
 
 class ThreadFeed(AnswerFeed):
@@ -224,7 +294,10 @@ class ThreadFeed(AnswerFeed):
     url_name = "feed_thread"
 
     def get_object(self, request, pk):
-        return get_object_or_404(Question.objects.public(), pk=pk)
+        return get_object_or_404(with_guidance(Question.objects.public()), pk=pk)
+
+    def feed_guidance(self, question):
+        return guidance_of_row(question)
 
     def url_kwargs(self, question):
         return {"pk": question.pk}
@@ -257,4 +330,4 @@ class ThreadFeed(AnswerFeed):
 
 
 class ThreadAtomFeed(ThreadFeed):
-    feed_type = Atom1Feed
+    feed_type = SiteAtomFeed

@@ -9,7 +9,15 @@ from markdownx.widgets import MarkdownxWidget
 from experts.models import ExpertProfile
 
 from .markdown import MAX_BODY_LENGTH, validate_markdown
-from .models import MAX_FOLLOW_UP_LENGTH, Category, DeclineReason, Visibility
+from .models import (
+    MAX_FOLLOW_UP_LENGTH,
+    Category,
+    DeclineReason,
+    Outcome,
+    Professional,
+    Urgency,
+    Visibility,
+)
 
 MIN_TITLE_LENGTH = 10
 
@@ -258,7 +266,48 @@ class AskForm(forms.Form):
         return cleaned
 
 
-class AnswerForm(forms.Form):
+class ReferralForm(forms.Form):
+    """ "This needs a professional": whom the asker should see in person, and how soon."""
+
+    referral = forms.ChoiceField(
+        label="Should the asker see a professional in person?",
+        choices=[("", "No")] + [(value, f"Yes, {label}") for value, label in Professional.choices],
+        required=False,
+    )
+    referral_urgency = forms.ChoiceField(
+        label="How soon",
+        choices=Urgency.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Urgent: today, or call the emergency services.",
+    )
+    referral_note = forms.CharField(
+        label="Which professional, or why",
+        max_length=200,
+        required=False,
+        help_text="Optional, e.g. “a physiotherapist who treats runners”.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("referral") and not cleaned.get("referral_urgency"):
+            self.add_error("referral_urgency", "Say how soon they should see them.")
+        if not cleaned.get("referral"):
+            # "No" wins: an urgency or note left over from a changed mind is dropped.
+            cleaned["referral_urgency"] = ""
+            cleaned["referral_note"] = ""
+        cleaned["referral_note"] = cleaned.get("referral_note", "").strip()
+        return cleaned
+
+    def referral_data(self):
+        """The referral fields as the actions take them."""
+        return {name: self.cleaned_data[name] for name in REFERRAL_FIELDS}
+
+
+REFERRAL_FIELDS = ("referral", "referral_urgency", "referral_note")
+
+
+class AnswerForm(ReferralForm):
     body = forms.CharField(
         label="Your answer",
         max_length=MAX_BODY_LENGTH,
@@ -266,6 +315,22 @@ class AnswerForm(forms.Form):
         widget=markdown_widget(rows=12),
         help_text="Markdown works: **bold**, numbered lists, links.",
     )
+    disclosure = forms.CharField(
+        label="Conflict of interest",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        help_text="Do you gain from what you recommend (you sell it, work for its maker, "
+        "are paid to promote it)? Say so here; it is shown with your answer. Leave empty if not.",
+    )
+    field_order = ["body", "referral", "referral_urgency", "referral_note", "disclosure"]
+
+    def clean_disclosure(self):
+        return self.cleaned_data["disclosure"].strip()
+
+    def details(self):
+        """What the answer actions take besides the text."""
+        return {**self.referral_data(), "disclosure": self.cleaned_data["disclosure"]}
 
 
 class FollowUpForm(forms.Form):
@@ -283,7 +348,7 @@ class FollowUpForm(forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4())
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(ReferralForm):
     reason = forms.ChoiceField(choices=DeclineReason.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         label="Note for the asker",
@@ -292,11 +357,14 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional, but required for “Other”: tell the asker what would help.",
     )
+    field_order = ["reason", "note", "referral", "referral_urgency", "referral_note"]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("reason") == DeclineReason.OTHER and not cleaned.get("note", "").strip():
             self.add_error("note", "Tell the asker why, when the reason is “Other”.")
+        if cleaned.get("reason") == DeclineReason.NEEDS_DOCTOR and not cleaned.get("referral"):
+            self.add_error("referral", "Say whom the asker should see in person.")
         return cleaned
 
 
@@ -440,6 +508,12 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional. Shown on the thread and on the expert's profile.",
     )
+
+
+class OutcomeForm(forms.Form):
+    """The asker's "I followed the advice: it helped / it did not": one of two buttons."""
+
+    outcome = forms.ChoiceField(choices=Outcome.choices)
 
 
 class AnswerEditForm(AnswerForm):

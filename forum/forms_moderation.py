@@ -39,6 +39,13 @@ class KeepHiddenForm(HideForm):
     reason_label = "Why it stays hidden"
 
 
+class RequireDisclosureForm(HideForm):
+    """Why an answer needs a conflict-of-interest disclosure (hiding's canned reasons)."""
+
+    reason_label = "What interest it should disclose"
+    reason_help = "The expert sees this, with how to add a disclosure."
+
+
 class LockForm(ReasonForm):
     use = ReasonUse.LOCK
     reason_label = "Reason for locking"

@@ -12,7 +12,7 @@ from django.db.models import F
 from config import pagecache
 from experts.views.moderation import pending_work
 
-from .models import Answer, Flag, Question
+from .models import Answer, Flag, PublicationRequest, PublicationStatus, Question
 
 CACHE_SECONDS = 60
 
@@ -51,6 +51,9 @@ def pending_counts() -> dict[str, int]:
                 "applications": work["applications"].values("pk"),
                 "credentials": work["credentials"].values("pk"),
                 "category_requests": work["category_requests"].values("pk"),
+                "publications": PublicationRequest.objects.filter(
+                    status=PublicationStatus.IN_REVIEW
+                ).values("pk"),
             }
         )
         counts["reviews"] = counts.pop("question_reviews") + counts.pop("answer_reviews")

@@ -5,6 +5,10 @@ decide what a user may do with a question or answer they can already see.
 Each answers yes or no and never raises.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from accounts.roles import can_post, is_moderator, why_cannot_post
 
 from . import lifecycle
@@ -177,6 +181,40 @@ def can_rate(user, answer, question=None) -> bool:
         and not question.locked
         and not question.is_hidden
     )
+
+
+# The asker says whether following an answer helped once they could have tried it.
+OUTCOME_WAIT = timedelta(days=7)
+
+
+def outcome_opens_at(answer):
+    """From when the asker may say whether following the answer helped."""
+    return answer.created_at + OUTCOME_WAIT
+
+
+def may_tell_outcome(user, answer, question=None) -> bool:
+    """can_record_outcome but for the wait: whoever may rate the answer (its asker, on a
+    shown answer of an open thread)."""
+    return can_rate(user, answer, question)
+
+
+def can_record_outcome(user, answer, question=None) -> bool:
+    """The asker says "I followed the advice: it helped / it did not", a week or more after
+    the answer (and may change their mind)."""
+    return may_tell_outcome(user, answer, question) and timezone.now() >= outcome_opens_at(answer)
+
+
+def why_no_outcome(user, answer, question=None) -> str:
+    """Why can_record_outcome says no, in words for the user."""
+    question = question or answer.question
+    if not can_post(user):
+        return why_cannot_post(user)
+    if user.pk != question.asker_id or user.pk == answer.author_id:
+        return "Only the asker says whether following an answer helped."
+    if may_tell_outcome(user, answer, question):
+        opens = timezone.localtime(outcome_opens_at(answer))
+        return f"Give the advice a week: you can say whether it helped from {opens:%-d %B %Y}."
+    return why_not(user, question, "This answer takes no outcome now.")
 
 
 def can_edit_answer(user, answer, question=None) -> bool:

@@ -32,6 +32,7 @@ from experts.structured_data import (
     person,
 )
 
+from .guidance import effective_guidance
 from .models import QuestionStatus, Visibility
 from .text import excerpt, html_to_text
 
@@ -95,11 +96,20 @@ def public_thread_meta(question, ancestors, answers):
         title=question.title,
         description=excerpt(question.body_html, DESCRIPTION_LENGTH, one_line=True),
         kind="article",
-        graph=[qa_page(question, answers, url, breadcrumbs["@id"]), breadcrumbs],
+        graph=[
+            qa_page(
+                question,
+                answers,
+                url,
+                breadcrumbs["@id"],
+                guidance=effective_guidance(question.category, ancestors),
+            ),
+            breadcrumbs,
+        ],
     )
 
 
-def qa_page(question, answers, url, breadcrumb_id):
+def qa_page(question, answers, url, breadcrumb_id, *, guidance=""):
     """A QAPage whose Question carries the answers a visitor sees.
 
     Every answer is a suggestedAnswer, never an acceptedAnswer: the asker never picks
@@ -121,6 +131,15 @@ def qa_page(question, answers, url, breadcrumb_id):
     }
     if question.edited_at:
         entity["dateModified"] = iso(question.edited_at)
+    if guidance:
+        # The category's guidance and disclaimer (forum.guidance), never part of "text":
+        # schema.org usageInfo, "further information about a CreativeWork … licensing or
+        # other usage information", as a CreativeWork of its own with the plain text.
+        entity["usageInfo"] = {
+            "@type": "CreativeWork",
+            "name": f"Guidance for {question.category.name}",
+            "text": guidance,
+        }
     if answers:
         entity["suggestedAnswer"] = [answer_entity(answer, url) for answer in answers]
     return {

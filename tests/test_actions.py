@@ -230,6 +230,15 @@ def _(w):
     return lambda: actions.save_category(staff=w.staff, category=w.massage, changed=["name"])
 
 
+@scenario("forum.set_guidance")
+def _(w):
+    return lambda: actions.set_guidance(
+        moderator=w.moderator,
+        category=w.massage,
+        guidance="Answers are not medical advice; in an emergency call 112.",
+    )
+
+
 @scenario("forum.ask_question")
 def _(w):
     return lambda: actions.ask_question(
@@ -360,6 +369,13 @@ def _(w):
     )
 
 
+@scenario("forum.record_outcome")
+def _(w):
+    # A week and more after the answer, the asker says following it helped.
+    Answer.objects.filter(pk=w.answer.pk).update(created_at=timezone.now() - timedelta(days=8))
+    return lambda: actions.record_outcome(answer=w.answer, asker=w.asker, outcome="helped")
+
+
 @scenario("forum.flag")
 def _(w):
     # The third flag hides the answer automatically.
@@ -397,6 +413,16 @@ def _(w):
 def _(w):
     actions.hide(item=w.answer, moderator=w.moderator, reason="A shop link.")
     return lambda: actions.keep_hidden(item=w.answer, moderator=w.moderator, reason="Still.")
+
+
+@scenario("forum.require_disclosure")
+def _(w):
+    # The answer's only one: hiding it returns the question; the author's disclosure is
+    # the edit that shows it again (covered by tests/forum/test_disclosures.py).
+    actions.flag(item=w.answer, flagger=w.member, reason="conflict")
+    return lambda: actions.require_disclosure(
+        moderator=w.moderator, answer=w.answer, reason="You sell what you recommend."
+    )
 
 
 @scenario("forum.set_featured")
@@ -547,6 +573,63 @@ def _(w):
     return lambda: expert_actions.decide_category_request(
         request=request, moderator=w.moderator, approved=True
     )
+
+
+def _publication(w, steps=0):
+    """w.private answered by its expert, its publication taken `steps` steps along."""
+    actions.post_answer(question=w.private, author=w.jeremy, body="Private advice, Elmwood.")
+    request = None
+    if steps >= 1:
+        request = actions.request_publication(question=w.private, user=w.jeremy)
+    if steps >= 2:
+        request = actions.agree_publication(request=request, user=w.private.asker)
+    if steps >= 3:
+        request = actions.submit_for_review(request=request, user=w.private.asker, text="Elmwood")
+    return request
+
+
+@scenario("forum.request_publication")
+def _(w):
+    _publication(w)
+    return lambda: actions.request_publication(question=w.private, user=w.private.asker)
+
+
+@scenario("forum.agree_publication")
+def _(w):
+    request = _publication(w, 1)
+    return lambda: actions.agree_publication(request=request, user=w.private.asker)
+
+
+@scenario("forum.withdraw_publication")
+def _(w):
+    request = _publication(w, 2)
+    return lambda: actions.withdraw_publication(request=request, user=w.jeremy)
+
+
+@scenario("forum.set_redactions")
+def _(w):
+    request = _publication(w, 2)
+    return lambda: actions.set_redactions(request=request, user=w.private.asker, text="Elmwood")
+
+
+@scenario("forum.submit_for_review")
+def _(w):
+    request = _publication(w, 2)
+    return lambda: actions.submit_for_review(request=request, user=w.private.asker)
+
+
+@scenario("forum.return_publication")
+def _(w):
+    request = _publication(w, 3)
+    return lambda: actions.return_publication(
+        request=request, moderator=w.moderator, note="Remove the park's name too."
+    )
+
+
+@scenario("forum.publish")
+def _(w):
+    request = _publication(w, 3)
+    return lambda: actions.publish(request=request, moderator=w.moderator)
 
 
 # -- What a full rebuild computes ----------------------------------------------------------------

@@ -41,7 +41,7 @@ from accounts.actions import create_api_token
 from accounts.models import CannedReason, ContactMessage, Notification
 from accounts.notifications import NotificationKind, unsubscribe_token
 from experts.models import CategoryRequest
-from forum.models import AnswerRevision, Flag
+from forum.models import AnswerRevision, Flag, PublicationRequest
 from tests.factories import (
     AnswerFactory,
     CategoryFactory,
@@ -81,6 +81,7 @@ PK_OF = {
     "forum:answer": "answer",
     "forum:follow_up": "answer",
     "forum:rate": "answer",
+    "forum:record_outcome": "answer",
     "forum:edit_answer": "answer",
     "forum:flag": "answer",
     "moderation:feature": "answer",
@@ -89,6 +90,7 @@ PK_OF = {
     "moderation:restore": "answer",
     "moderation:dismiss": "answer",
     "moderation:keep_hidden": "answer",
+    "moderation:require_disclosure": "answer",
     "forum:request_review": "answer",
     "moderation:edit_reason": "canned_reason",
     "moderation:history": "answer",
@@ -105,6 +107,10 @@ PK_OF = {
     "moderation:contact_message": "contact_message",
     "moderation:handle_contact_message": "contact_message",
     "accounts:revoke_api_token": "api_token",
+    "moderation:edit_guidance": "category",
+    "forum:publication_step": "question",
+    "forum:publish": "question",
+    "moderation:publication_review": "publication",
 }
 # A path argument in a route: <converter:name> (path()) or (?P<name>...) (re_path()).
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)")
@@ -177,6 +183,10 @@ def world():
         ),
         "canned_reason": CannedReason.objects.create(use="hide", text="Spam."),
         "api_token": create_api_token(user=member, name="A script")[0],
+        "category": category,
+        "publication": PublicationRequest.objects.create(
+            question=answer.question, expert=profile.user, requested_by=member
+        ),
     }
     Flag.objects.create(answer=answer, flagger=UserFactory(), reason="spam")
     values = {

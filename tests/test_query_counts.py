@@ -56,7 +56,8 @@ def signed_in(user):
 
 @pytest.fixture
 def massage():
-    health = CategoryFactory(name="Health", slug="health")
+    # Guidance that Massage inherits: shown on every thread, list and feed at no query more.
+    health = CategoryFactory(name="Health", slug="health", guidance="Not medical advice.")
     return CategoryFactory(name="Massage", slug="massage", parent=health)
 
 

@@ -33,6 +33,14 @@ class AuditAction(models.TextChoices):
     REVOKE_MODERATOR = "revoke_moderator", "Withdrew moderator rights from"
     STAFF_EDIT_USER = "staff_edit_user", "Changed in the admin the account of"
     EDIT_CATEGORY = "edit_category", "Changed the category"
+    EDIT_GUIDANCE = "edit_guidance", "Changed the guidance of the category"
+    REQUIRE_DISCLOSURE = "require_disclosure", "Required a conflict-of-interest disclosure on"
+    PUBLICATION_REQUESTED = "publication_requested", "Asked to publish"
+    PUBLICATION_AGREED = "publication_agreed", "Agreed to publish"
+    PUBLICATION_WITHDRAWN = "publication_withdrawn", "Withdrew the request to publish"
+    PUBLICATION_SUBMITTED = "publication_submitted", "Sent for review the publication of"
+    PUBLICATION_RETURNED = "publication_returned", "Sent back the publication of"
+    PUBLICATION_PUBLISHED = "publication_published", "Published with consent"
 
 
 class AuditEntry(models.Model):

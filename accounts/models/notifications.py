@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     FOLLOW_UP = "follow_up", "A follow-up in my conversations"
     RATING = "rating", "A rating or thank-you note for my answer"
     THREAD_UPDATE = "thread_update", "A thread I take part in was resolved, reopened or locked"
+    PUBLICATION = "publication", "A request to make a private thread of mine public"
     EXPERT_DECISION = "expert_decision", "A decision about my expert application"
     CREDENTIAL_VERIFIED = "credential_verified", "A moderator checked one of my credentials"
     ACCOUNT = "account", "A moderator's decision about my account or my posts"

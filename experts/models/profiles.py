@@ -175,6 +175,13 @@ class ExpertProfile(models.Model):
     )
     experience = models.TextField(blank=True, help_text="Years and kinds of practice.")
     location = models.CharField(max_length=120, blank=True)
+    interests = models.TextField(
+        "standing interests",
+        blank=True,
+        max_length=1000,
+        help_text="Employers, products you sell, paid affiliations: anything a reader "
+        "should weigh your answers against. Shown on your profile and with your answers.",
+    )
     categories = models.ManyToManyField(
         "forum.Category", related_name="experts", help_text="The categories you answer in."
     )
@@ -234,6 +241,15 @@ class ExpertProfile(models.Model):
         null=True, blank=True, editable=False, help_text="Share of addressed questions declined."
     )
     last_answer_at = models.DateTimeField(null=True, blank=True, editable=False)
+    referral_total = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Public answers that sent the asker to a professional."
+    )
+    outcome_helped = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Answers whose asker followed them and was helped."
+    )
+    outcome_not_helped = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Answers whose asker followed them, without help."
+    )
 
     objects = ExpertProfileQuerySet.as_manager()
 

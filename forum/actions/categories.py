@@ -1,7 +1,8 @@
 """The category tree: staff change it in the admin, through this action."""
 
-from accounts.actions import action, require
+from accounts.actions import Conflict, NotFound, action, require
 from accounts.audit import AuditAction, record
+from accounts.roles import is_moderator
 from config.pagecache import content_changed
 
 from ..models import Category
@@ -26,3 +27,42 @@ def save_category(*, staff, category, changed=()):
     )
     content_changed()
     return category
+
+
+GUIDANCE_MAX_LENGTH = Category._meta.get_field("guidance").max_length
+
+
+@action
+def set_guidance(*, moderator, category, guidance, based_on=None):
+    """Set a category's own guidance and disclaimer; empty: its parent's applies again.
+
+    Moderators only. `based_on`: the text the moderator's form started from; if
+    someone else changed it meanwhile, nothing is saved (Conflict). Pages show the
+    guidance on every answer of the subtree, so the page cache moves on.
+    """
+    require(is_moderator(moderator), "Only moderators edit the guidance of a category.")
+    text = "\n".join(line.rstrip() for line in guidance.strip().splitlines())
+    require(
+        len(text) <= GUIDANCE_MAX_LENGTH,
+        f"Keep the guidance under {GUIDANCE_MAX_LENGTH} characters.",
+    )
+    current = Category.objects.select_for_update().filter(pk=category.pk).first()
+    if current is None:
+        raise NotFound
+    if based_on is not None and based_on.strip() != current.guidance.strip():
+        raise Conflict(current)
+    before = current.guidance
+    if text == before:
+        return current
+    current.guidance = text
+    current.save(update_fields=["guidance"])
+    record(
+        actor=moderator,
+        action=AuditAction.EDIT_GUIDANCE,
+        target=current,
+        before={"guidance": before},
+        after={"guidance": text},
+    )
+    content_changed()
+    category.guidance = text
+    return current

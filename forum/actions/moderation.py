@@ -110,8 +110,11 @@ def _because(reason):
     return f"Reason: {reason}" if reason else ""
 
 
-def _hide(item, question, *, moderator, reason, audit_action, flaggers=0):
-    """Hide `item`: by `moderator`, or (None) automatically, after `flaggers` members flagged it."""
+def _hide(item, question, *, moderator, reason, audit_action, flaggers=0, notice=None):
+    """Hide `item`: by `moderator`, or (None) automatically, after `flaggers` members flagged it.
+
+    `notice`: (title, body) for the author instead of the usual words.
+    """
     item.is_hidden = True
     item.hidden_reason = reason
     item.hidden_at = timezone.now()
@@ -134,6 +137,8 @@ def _hide(item, question, *, moderator, reason, audit_action, flaggers=0):
         body = f"Reason: {reason} Only you and the moderators can see it now."
         if isinstance(item, Question | Answer):
             body += " Edit it to put things right, then ask for it to be reviewed again."
+    if notice is not None:
+        title, body = notice
     tell_author(item, question, title=title, body=body)
     record(
         actor=moderator,
@@ -159,29 +164,39 @@ def hide(*, item, moderator, reason):
     return item
 
 
-def _unhide(item, question, moderator, reason, *, why):
-    """Show `item` again; its author hears it, `why` saying how it came about."""
+def _unhide(item, question, moderator, reason, *, why, tell=True, after=None):
+    """Show `item` again; its author hears it (unless `tell` is false), `why` saying how.
+
+    `moderator` is whoever shows it: the author, when adding a required disclosure.
+    """
     item.is_hidden = False
     item.hidden_reason = ""
     item.hidden_at = None
     item.hidden_by = None
-    item.save(update_fields=["is_hidden", "hidden_reason", "hidden_at", "hidden_by"])
+    fields = ["is_hidden", "hidden_reason", "hidden_at", "hidden_by"]
+    if getattr(item, "disclosure_required_at", None):
+        # Shown again, by a moderator or by the disclosure asked for: nothing is required now.
+        item.disclosure_required_at = None
+        item.disclosure_required_reason = ""
+        fields += ["disclosure_required_at", "disclosure_required_reason"]
+    item.save(update_fields=fields)
     record(
         actor=moderator,
         action=AuditAction.RESTORE,
         target=item,
         reason=reason,
         before={"hidden": True},
-        after={"hidden": False},
+        after={"hidden": False, **(after or {})},
         subject=author_of(item),
     )
     kind = item._meta.verbose_name
-    tell_author(
-        item,
-        question,
-        title=f"Your {kind} is visible again",
-        body=" ".join(filter(None, [why, _because(reason)])),
-    )
+    if tell:
+        tell_author(
+            item,
+            question,
+            title=f"Your {kind} is visible again",
+            body=" ".join(filter(None, [why, _because(reason)])),
+        )
 
 
 @action

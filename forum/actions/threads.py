@@ -11,7 +11,7 @@ from accounts.actions import Conflict, Refused, action, require
 from accounts.notifications import NotificationKind
 from experts.models import Rating
 
-from .. import lifecycle, permissions
+from .. import lifecycle, permissions, referrals
 from ..models import Answer, AnswerRevision, Decline, FollowUp, Question, QuestionStatus
 from . import notices
 from .hooks import lock_answer, lock_question, thread_changed
@@ -47,10 +47,18 @@ def _save_once(post, **owner):
     return post, True
 
 
+# What an answer carries besides its text, as the answer form gives it: "this needs
+# a professional" (whom, how soon, a note) and the expert's conflict of interest.
+ANSWER_DETAILS = ("referral", "referral_urgency", "referral_note", "disclosure")
+
+
 @action
-def post_answer(*, question, author, body) -> tuple[Answer, bool]:
+def post_answer(*, question, author, body, **details) -> tuple[Answer, bool]:
     """Answer a question once. The same text sent again returns the first answer;
-    a different one is refused (AlreadyAnswered), so nothing typed is dropped silently."""
+    a different one is refused (AlreadyAnswered), so nothing typed is dropped silently.
+
+    `details`: any of ANSWER_DETAILS."""
+    _check_details(details)
     question = lock_question(question.pk, visible_to=author)
     existing = Answer.objects.filter(question=question, author=author).first()
     if existing is not None:
@@ -62,14 +70,23 @@ def post_answer(*, question, author, body) -> tuple[Answer, bool]:
         permissions.why_not(author, question, "You cannot answer this question."),
     )
     now = timezone.now()
-    answer = Answer.objects.create(question=question, author=author, body=body, created_at=now)
+    answer = Answer.objects.create(
+        question=question, author=author, body=body, created_at=now, **details
+    )
     lifecycle.move(question, "answer", QuestionStatus.ANSWERED)
     notices.tell(
         question.asker,
         NotificationKind.ANSWER,
         question,
-        title=f"{author.display_name} answered your question “{question.title}”",
-        body=notices.excerpt(answer),
+        # "This needs a professional" comes first in the body and ends the title.
+        title=referrals.titled(
+            f"{author.display_name} answered your question ",
+            question.title,
+            f" and {referrals.phrase(answer)}" if answer.referral else "",
+        ),
+        body="\n\n".join(
+            filter(None, [referrals.sentence(answer, author.display_name), notices.excerpt(answer)])
+        ),
         about=answer,
     )
     thread_changed(question)
@@ -96,22 +113,51 @@ def replace_answer_text(answer, editor, body, base_version, reason="") -> bool:
     return True
 
 
+def _check_details(details):
+    unknown = set(details) - set(ANSWER_DETAILS)
+    if unknown:
+        raise TypeError(f"Not an answer detail: {', '.join(sorted(unknown))}")
+
+
+def replace_answer_details(answer, details) -> bool:
+    """Set the answer's details (ANSWER_DETAILS) that changed; returns whether any did."""
+    _check_details(details)
+    changed = [name for name, value in details.items() if getattr(answer, name) != value]
+    for name in changed:
+        setattr(answer, name, details[name])
+    if changed:
+        answer.save(update_fields=changed)
+    return bool(changed)
+
+
 @action
-def edit_answer(*, answer, editor, body, base_version) -> Answer:
-    """The author changes their answer; the previous text is kept as a revision."""
+def edit_answer(*, answer, editor, body, base_version, **details) -> Answer:
+    """The author changes their answer; the previous text is kept as a revision.
+
+    `details`: any of ANSWER_DETAILS to change with it (not kept as revisions:
+    they are about the answer, not its words)."""
     question = lock_question(answer.question_id, visible_to=editor)
     answer = lock_answer(question, answer.pk, editor)
     require(
         permissions.can_edit_answer(editor, answer, question),
         "Only its author edits an answer, while the thread is not locked.",
     )
-    if replace_answer_text(answer, editor, body, base_version):
+    disclosed_before = answer.disclosure
+    text_changed = replace_answer_text(answer, editor, body, base_version)
+    if replace_answer_details(answer, details) or text_changed:
+        # Imported here: forum.actions.disclosures builds on moderation, which imports this.
+        from .disclosures import disclosure_given
+
+        # Hidden until a disclosure is added (a moderator's requirement): shown again now.
+        disclosure_given(answer, question, disclosed_before)
         thread_changed(question)
     return answer
 
 
 @action
-def decline_question(*, question, expert, reason, note="") -> tuple[Decline, bool]:
+def decline_question(
+    *, question, expert, reason, note="", referral="", referral_urgency="", referral_note=""
+) -> tuple[Decline, bool]:
     """The addressed expert declines; the asker may then pick another expert."""
     question = lock_question(question.pk, visible_to=expert)
     existing = Decline.objects.filter(question=question, expert=expert).first()
@@ -123,14 +169,34 @@ def decline_question(*, question, expert, reason, note="") -> tuple[Decline, boo
             expert, question, "Only the expert asked declines, while the question waits."
         ),
     )
-    decline = Decline.objects.create(question=question, expert=expert, reason=reason, note=note)
+    decline = Decline.objects.create(
+        question=question,
+        expert=expert,
+        reason=reason,
+        note=note,
+        referral=referral,
+        referral_urgency=referral_urgency,
+        referral_note=referral_note,
+    )
     lifecycle.move(question, "decline", QuestionStatus.DECLINED)
     notices.tell(
         question.asker,
         NotificationKind.DECLINE,
         question,
-        title=f"{expert.display_name} declined your question “{question.title}”",
-        body=f"{decline.get_reason_display()}. {decline.note}".strip(),
+        title=referrals.titled(
+            f"{expert.display_name} declined your question ",
+            question.title,
+            f" and {referrals.phrase(decline)}" if decline.referral else "",
+        ),
+        body="\n\n".join(
+            filter(
+                None,
+                [
+                    f"{decline.get_reason_display()}. {decline.note}".strip(),
+                    referrals.sentence(decline, expert.display_name),
+                ],
+            )
+        ),
         about=question,
     )
     thread_changed(question)

@@ -33,6 +33,9 @@ def scorecard(profile):
         "median_response_seconds": median.total_seconds() if median is not None else None,
         "decline_share": profile.decline_share,
         "last_answer_at": profile.last_answer_at,
+        "referral_total": profile.referral_total,
+        "outcome_helped": profile.outcome_helped,
+        "outcome_not_helped": profile.outcome_not_helped,
     }
 
 
@@ -92,6 +95,7 @@ def expert(request, handle: str):
         "expertise": profile.expertise,
         "experience": profile.experience,
         "location": profile.location,
+        "interests": profile.interests,
         "away_message": profile.away_message if profile.is_away else "",
         "approved_at": profile.approved_at,
         "verified_credentials": [

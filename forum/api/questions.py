@@ -9,6 +9,8 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from .. import referrals
+from ..guidance import guidance_of_row, with_guidance
 from ..models import Answer, Category, FollowUp, Question
 from .auth import reader
 from .common import (
@@ -127,12 +129,14 @@ def questions(request, filters: Query[QuestionFilters]):
         except ValueError:
             raise BadCursor() from None
         found = found.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=last_id))
-    rows = list(found.with_listing_data().order_by("-created_at", "-id")[: filters.limit + 1])
+    # Each row's category guidance is a column of the same query (forum.guidance).
+    found = with_guidance(found.with_listing_data())
+    rows = list(found.order_by("-created_at", "-id")[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
     last = rows[-1] if more else None
     return {
-        "items": [summary(q) for q in rows],
+        "items": [{**summary(q), "guidance": guidance_of_row(q)} for q in rows],
         "next_cursor": encode_cursor(last.created_at.isoformat(), last.pk) if last else None,
     }
 
@@ -150,7 +154,9 @@ def question(request, question_id: int):
         raise HttpError(404, "No such question.")
     user = reader(request)
     found = get_object_or_404(
-        Question.objects.visible_to(user).select_related("category", "asker", "expert"),
+        with_guidance(Question.objects.visible_to(user)).select_related(
+            "category", "asker", "expert"
+        ),
         pk=question_id,
     )
     answers = (
@@ -165,6 +171,7 @@ def question(request, question_id: int):
     )
     return {
         **summary(found),
+        "guidance": guidance_of_row(found),
         "body_html": found.body_html,
         "edited_at": found.edited_at,
         "answers": [answer_out(answer) for answer in answers],
@@ -182,6 +189,10 @@ def answer_out(answer):
         "created_at": answer.created_at,
         "edited_at": answer.edited_at,
         "rating": rating_out(rating) if rating is not None else None,
+        "referral": referrals.as_data(answer),
+        "disclosure": answer.disclosure,
+        "disclosure_required": answer.disclosure_required_at is not None,
+        "outcome": {"value": answer.outcome, "at": answer.outcome_at} if answer.outcome else None,
         "follow_ups": [
             {
                 "id": follow_up.pk,

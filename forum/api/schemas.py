@@ -25,6 +25,9 @@ class CategoryOut(Schema):
     depth: int
     answered_count: int
     url: str
+    # The guidance and disclaimer shown with the category's questions and answers, plain
+    # text: its own, else its nearest ancestor's ("" when none) (forum.guidance).
+    guidance: str
 
 
 class CategoryRef(Schema):
@@ -61,8 +64,14 @@ class QuestionSummary(Schema):
     last_activity_at: datetime
 
 
+class QuestionItem(QuestionSummary):
+    # The question's category's guidance and disclaimer, plain text ("" when none): a
+    # field of its own, never part of body_html (forum.guidance).
+    guidance: str
+
+
 class QuestionPage(Schema):
-    items: list[QuestionSummary]
+    items: list[QuestionItem]
     next_cursor: str | None
 
 
@@ -83,6 +92,22 @@ class RatingOut(Schema):
     created_at: datetime
 
 
+class ReferralOut(Schema):
+    """ "This needs a professional": whom the asker should see in person, and how soon."""
+
+    kind: str
+    label: str
+    urgency: str
+    note: str
+
+
+class OutcomeOut(Schema):
+    """The asker followed the advice: `helped` or `did_not_help`, said a week or more on."""
+
+    value: str
+    at: datetime | None
+
+
 class AnswerOut(Schema):
     id: int
     author: PersonRef
@@ -92,10 +117,16 @@ class AnswerOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     rating: RatingOut | None
+    referral: ReferralOut | None
+    outcome: OutcomeOut | None
+    # The expert's conflict of interest, as written ("" when none is declared).
+    disclosure: str
+    # A moderator requires a disclosure: hidden until its author adds one.
+    disclosure_required: bool
     follow_ups: list[FollowUpOut]
 
 
-class QuestionDetail(QuestionSummary):
+class QuestionDetail(QuestionItem):
     body_html: str
     edited_at: datetime | None
     answers: list[AnswerOut]
@@ -120,6 +151,11 @@ class Scorecard(Schema):
     median_response_seconds: float | None
     decline_share: float | None
     last_answer_at: datetime | None
+    # Public answers that sent the asker to a professional in person.
+    referral_total: int
+    # What askers said of following the advice: apart from the ratings.
+    outcome_helped: int
+    outcome_not_helped: int
 
 
 class ExpertSummary(Schema):
@@ -141,6 +177,8 @@ class ExpertDetail(ExpertSummary):
     expertise: str
     experience: str
     location: str
+    # Declared conflicts of interest: employers, products sold, affiliations.
+    interests: str
     away_message: str
     approved_at: datetime | None
     verified_credentials: list[CredentialOut]

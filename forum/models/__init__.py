@@ -17,15 +17,20 @@ from .posts import (
     AnswerQuerySet,
     FollowUp,
     FollowUpQuerySet,
+    Outcome,
+    Professional,
     Question,
     QuestionQuerySet,
     QuestionStatus,
     ReturnReason,
+    Urgency,
     Visibility,
 )
+from .publication import ACTIVE_PUBLICATION, PublicationRequest, PublicationStatus
 from .search import SearchEntry
 
 __all__ = [
+    "ACTIVE_PUBLICATION",
     "FLAG_FIELDS",
     "MAX_FOLLOW_UP_LENGTH",
     "RESERVED_SLUGS",
@@ -40,12 +45,17 @@ __all__ = [
     "FlagStatus",
     "FollowUp",
     "FollowUpQuerySet",
+    "Outcome",
+    "Professional",
+    "PublicationRequest",
+    "PublicationStatus",
     "Question",
     "QuestionQuerySet",
     "QuestionRevision",
     "QuestionStatus",
     "ReturnReason",
     "SearchEntry",
+    "Urgency",
     "Visibility",
     "flagged_post",
 ]

@@ -9,6 +9,15 @@ class Category(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=60)
     description = models.TextField(blank=True, help_text="One or two sentences, plain text.")
+    # Shown on the ask form, the category page and above each answer; a category
+    # without its own takes its nearest ancestor's (see forum.guidance).
+    guidance = models.TextField(
+        "guidance and disclaimer",
+        blank=True,
+        max_length=1000,
+        help_text="Plain text, e.g. “Answers are not medical advice; in an emergency call 112.” "
+        "Empty: the parent category's applies.",
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .posts import Answer, FollowUp, Question
+from .posts import Answer, FollowUp, Question, Referral
 
 
 class DeclineReason(models.TextChoices):
@@ -13,7 +13,7 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Decline(models.Model):
+class Decline(Referral):
     """An addressed expert's refusal of a question, with the reason the asker sees."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="declines")
@@ -96,6 +96,7 @@ class FlagReason(models.TextChoices):
     OFFENSIVE = "offensive", "Offensive or abusive"
     DANGEROUS = "dangerous", "Wrong or dangerous advice"
     OFF_TOPIC = "off_topic", "Off-topic"
+    CONFLICT = "conflict", "Undisclosed conflict of interest"
     OTHER = "other", "Other"
 
 

@@ -26,6 +26,8 @@ RESERVED_SLUGS = frozenset(
         "edit",
         "withdraw",
         "ask-again",
+        "publish",
+        "publication",
     }
 )
 
@@ -62,6 +64,54 @@ class ReturnReason(models.TextChoices):
     NO_ANSWER = "no_answer", "The expert did not answer in time"
     EXPERT_AWAY = "expert_away", "The expert stopped taking questions"
     ANSWER_HIDDEN = "answer_hidden", "The answer was hidden by the moderators"
+
+
+class Professional(models.TextChoices):
+    """Whom an expert tells the asker to see in person ("This needs a professional")."""
+
+    DOCTOR = "doctor", "a doctor"
+    LAWYER = "lawyer", "a lawyer"
+    VET = "vet", "a vet"
+    THERAPIST = "therapist", "a therapist or counsellor"
+    ACCOUNTANT = "accountant", "an accountant or financial adviser"
+    OTHER = "other", "another professional"
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    SOON = "soon", "Soon"
+    URGENT = "urgent", "Urgent"
+
+
+class Outcome(models.TextChoices):
+    """The asker's word, a week or more on, on whether following the answer helped."""
+
+    HELPED = "helped", "Followed the advice: it helped"
+    DID_NOT_HELP = "did_not_help", "Followed the advice: it did not help"
+
+
+class Referral(models.Model):
+    """An expert's "see a professional in person", on an answer or a decline."""
+
+    referral = models.CharField(
+        "needs a professional",
+        max_length=12,
+        choices=Professional.choices,
+        blank=True,
+        help_text="Whom the asker should see in person; empty: nobody.",
+    )
+    referral_urgency = models.CharField(
+        "how soon", max_length=10, choices=Urgency.choices, blank=True
+    )
+    referral_note = models.CharField(
+        "which professional, or why",
+        max_length=200,
+        blank=True,
+        help_text="Optional, e.g. “a physiotherapist”.",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Post(models.Model):
@@ -310,7 +360,7 @@ class AnswerQuerySet(models.QuerySet):
         )
 
 
-class Answer(Post):
+class Answer(Referral, Post):
     # PROTECT: a question with answers is never deleted, only hidden. The unique
     # (question, author) and the (author, created_at) index serve these two.
     question = models.ForeignKey(
@@ -330,6 +380,16 @@ class Answer(Post):
     )
     is_featured = models.BooleanField("editor's pick", default=False)
     featured_at = models.DateTimeField(null=True, blank=True)
+    # A conflict of interest, in the expert's words ("I sell the insoles I recommend").
+    disclosure = models.TextField(
+        "conflict of interest", blank=True, max_length=500, help_text="Shown with the answer."
+    )
+    # A moderator asked for a disclosure: the answer stays hidden until one is given.
+    disclosure_required_at = models.DateTimeField(null=True, blank=True)
+    disclosure_required_reason = models.CharField(max_length=300, blank=True)
+    # The asker's outcome, a week or more after the answer.
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
 
     objects = AnswerQuerySet.as_manager()
 

@@ -27,6 +27,7 @@ from ..forms import (
     AnswerForm,
     DeclineForm,
     FollowUpForm,
+    OutcomeForm,
     RatingForm,
     RerouteForm,
 )
@@ -78,16 +79,14 @@ def answer(request, pk):
         return render_thread(request, question, answer_form=form)
     try:
         answer, created = actions.post_answer(
-            question=question, author=request.user, body=form.cleaned_data["body"]
+            question=question, author=request.user, body=form.cleaned_data["body"], **form.details()
         )
     except actions.AlreadyAnswered as refused:
         # Another tab, or a second thought: their text goes into the edit form, not lost.
         return render_edit_answer(
             request,
             refused.answer,
-            AnswerEditForm(
-                initial={"body": form.cleaned_data["body"], "base_version": refused.answer.version}
-            ),
+            AnswerEditForm(initial={**form.cleaned_data, "base_version": refused.answer.version}),
             notice=str(refused),
         )
     if created:
@@ -115,6 +114,7 @@ def decline(request, pk):
         expert=request.user,
         reason=form.cleaned_data["reason"],
         note=form.cleaned_data["note"].strip(),
+        **form.referral_data(),
     )
     messages.success(request, "You declined the question. The asker can now choose another expert.")
     return redirect("forum:inbox")
@@ -252,6 +252,32 @@ def rate(request, pk):
     return redirect(answer)
 
 
+OUTCOME_SAID = {
+    "created": "Thank you: the expert is told whether following their advice helped.",
+    "updated": "You changed what you said about following the advice.",
+    "unchanged": "That is what you had said already.",
+}
+
+
+@drafts.post_only(on_answer("#outcome-{pk}"))
+@posting_required
+def record_outcome(request, pk):
+    """The asker, a week or more after an answer: "I followed the advice: it helped / not"."""
+    answer = visible_answer(request, pk)
+    question = answer.question
+    if not permissions.can_record_outcome(request.user, answer, question):
+        raise Refused(permissions.why_no_outcome(request.user, answer, question))
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose “It helped” or “It did not help”.")
+        return redirect(answer)
+    _, said = actions.record_outcome(
+        answer=answer, asker=request.user, outcome=form.cleaned_data["outcome"]
+    )
+    messages.success(request, OUTCOME_SAID[said])
+    return redirect(answer)
+
+
 def render_edit_answer(request, answer, form, *, current=None, notice="", status=HTTPStatus.OK):
     """The edit page; with `current`, the conflict page: their text kept, the new one shown."""
     return render(
@@ -272,7 +298,11 @@ def edit_answer(request, pk):
         answer.question,
         "Only its author edits an answer, while the thread is not locked.",
     )
-    initial = {"body": answer.body, "base_version": answer.version}
+    initial = {
+        "body": answer.body,
+        "base_version": answer.version,
+        **{name: getattr(answer, name) for name in actions.ANSWER_DETAILS},
+    }
     if request.method != "POST":
         # Text sent when the session had expired, with the version it was based on:
         # an edit made since is still a conflict when it is sent again.
@@ -285,16 +315,14 @@ def edit_answer(request, pk):
                 editor=request.user,
                 body=form.cleaned_data["body"],
                 base_version=form.cleaned_data["base_version"],
+                **form.details(),
             )
         except Conflict as conflict:
             return render_edit_answer(
                 request,
                 answer,
                 AnswerEditForm(
-                    initial={
-                        "body": form.cleaned_data["body"],
-                        "base_version": conflict.current.version,
-                    }
+                    initial={**form.cleaned_data, "base_version": conflict.current.version}
                 ),
                 current=conflict.current,
                 status=HTTPStatus.CONFLICT,

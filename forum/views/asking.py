@@ -16,6 +16,7 @@ from experts.models import ExpertProfile
 from .. import drafts, search
 from ..actions import ask_question
 from ..forms import AskForm
+from ..guidance import guidance_by_category
 from ..markdown import MAX_BODY_LENGTH, render_markdown
 from ..models import Category, Question
 
@@ -54,15 +55,11 @@ def ask(request, handle=None):
         preview = render_markdown(body[:MAX_BODY_LENGTH]) if body.strip() else None
         # Without JavaScript, Preview is also when similar questions are shown.
         similar = search.similar_questions(request.POST.get("title", ""))
-        return render(
-            request,
-            "forum/ask.html",
-            {"form": form, "expert": expert, "preview": preview, "similar": similar},
-        )
+        return ask_page(request, form, expert, preview=preview, similar=similar)
     form = AskForm(request.POST or None, initial=initial, asker=request.user, expert=expert)
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "forum/ask.html", {"form": form, "expert": expert})
+            return ask_page(request, form, expert)
         data = form.cleaned_data
         # A second submit of the same form lands on the question the first made,
         # before the rate limit counts it: a triple click is one question.
@@ -74,16 +71,14 @@ def ask(request, handle=None):
         rate = ask_rate(request.user)
         if not hit("ask", request.user.pk, rate):
             wait = retry_after("ask", request.user.pk, rate)
-            return render(
+            return ask_page(
                 request,
-                "forum/rate_limited.html",
-                {
-                    "form": form,
-                    "expert": expert,
-                    "rate": rate,
-                    "wait": describe_wait(wait) if wait else None,
-                },
+                form,
+                expert,
+                template="forum/rate_limited.html",
                 status=HTTPStatus.TOO_MANY_REQUESTS,
+                rate=rate,
+                wait=describe_wait(wait) if wait else None,
             )
         try:
             question, created = ask_question(
@@ -99,11 +94,47 @@ def ask(request, handle=None):
             # Something changed since the form was checked (the expert's daily limit
             # filled up, say): the reason goes with the form, and the question stays in it.
             form.add_error("expert" if data["expert"] else None, str(refused))
-            return render(request, "forum/ask.html", {"form": form, "expert": expert})
+            return ask_page(request, form, expert)
         if created:
             messages.success(
                 request,
                 "Your question was sent. Its answer will appear here and under My questions.",
             )
         return redirect(question)
-    return render(request, "forum/ask.html", {"form": form, "expert": expert})
+    return ask_page(request, form, expert)
+
+
+def ask_page(request, form, expert, *, template="forum/ask.html", status=200, **extra):
+    """The ask form, with the guidance of the chosen category before the question is written.
+
+    Without JavaScript the guidance shown is the preselected category's, or the one
+    chosen before "Show experts for this category" (or Preview) sent the form back.
+    With it, static/js/ask.js shows the guidance of each category as it is chosen,
+    from the `guidance` data: {"texts": [...], "of": {category id: index in texts}}.
+    """
+    guidance = guidance_by_category()
+    texts = list(dict.fromkeys(guidance.values()))
+    index = {text: n for n, text in enumerate(texts)}
+    chosen = chosen_category_id(form)
+    context = {
+        "form": form,
+        "expert": expert,
+        "guidance": guidance.get(chosen, ""),
+        "guidance_data": {
+            "texts": texts,
+            "of": {str(pk): index[text] for pk, text in guidance.items()},
+        },
+        **extra,
+    }
+    return render(request, template, context, status=status)
+
+
+def chosen_category_id(form):
+    """The id of the category the form shows as chosen, or None."""
+    value = form["category"].value()
+    if isinstance(value, Category):
+        value = value.pk
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

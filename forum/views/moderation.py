@@ -33,6 +33,7 @@ from ..models import (
     Answer,
     AnswerRevision,
     Flag,
+    FlagReason,
     FollowUp,
     Question,
     QuestionRevision,
@@ -129,6 +130,8 @@ def queue(request):
                     "item": item,
                     "count": group["count"],
                     "flags": flags[(field, pk)],
+                    # Flagged as an undisclosed conflict of interest: a disclosure is offered.
+                    "conflict": any(f.reason == FlagReason.CONFLICT for f in flags[(field, pk)]),
                 }
             )
     work = pending_work()

@@ -21,6 +21,7 @@ from experts.views.cards import with_card_credentials
 
 from .. import drafts, lifecycle, permissions, structured_data
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, RerouteForm
+from ..guidance import effective_guidance
 from ..models import Answer, Flag, FollowUp, Question, QuestionStatus, flagged_post
 from ..text import excerpt
 
@@ -105,6 +106,8 @@ def render_thread(request, question, *, status=200, **bound_forms):
     context = {
         "question": question,
         "ancestors": ancestors,
+        # The category's guidance, above each answer: from the ancestors already loaded.
+        "category_guidance": effective_guidance(question.category, ancestors),
         # Canonical, Open Graph and JSON-LD: the thread as a visitor sees it, or "noindex".
         "page_meta": structured_data.thread_meta(question, ancestors, answers),
         "answers": answers,
@@ -234,6 +237,10 @@ def thread_answers(user, question, moderates, bystander, bound_forms, kept=None,
                 follow_up.open_flags = flags.get(("follow_up", follow_up.pk))
         answer.can_follow_up = permissions.can_follow_up(user, answer, question)
         answer.can_rate = permissions.can_rate(user, answer, question)
+        # The asker's "it helped / it did not"; before the week is up, from when they may.
+        answer.can_record_outcome = permissions.can_record_outcome(user, answer, question)
+        if not answer.can_record_outcome and permissions.may_tell_outcome(user, answer, question):
+            answer.outcome_opens_at = permissions.outcome_opens_at(answer)
         answer.can_edit = permissions.can_edit_answer(user, answer, question)
         mine = answer.pk == for_answer
         # The asker or an answering expert still sees others' answers as bystanders

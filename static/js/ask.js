@@ -12,6 +12,8 @@
  * "required" errors appear for fields not filled in yet. If that fails for
  * any reason, the button is pressed instead, which is exactly what a visitor
  * without JavaScript does.
+ *
+ * The ask form's guidance note follows the category select too (initGuidance).
  */
 (function () {
   "use strict";
@@ -234,9 +236,47 @@
     form.addEventListener("change", recheck);
   }
 
+  /*
+   * The chosen category's guidance and disclaimer, shown before the question
+   * is written. The server renders it for the category chosen when the page
+   * was made; here it follows the category select, from the JSON data the
+   * page carries ({"texts": [...], "of": {category id: index into texts}}).
+   */
+  function initGuidance() {
+    var form = document.querySelector("form[data-ask-form]");
+    var data = document.getElementById("category-guidance-data");
+    var box = form && form.querySelector("[data-category-guidance]");
+    var category = form && form.elements.namedItem("category");
+    if (!data || !box || !category) {
+      return;
+    }
+    var note = box.querySelector(".guidance-note");
+    var text = note && note.querySelector(".guidance-text");
+    var guidance;
+    try {
+      guidance = JSON.parse(data.textContent);
+    } catch (error) {
+      return;
+    }
+    if (!note || !text || !guidance || !guidance.of || !guidance.texts) {
+      return;
+    }
+    category.addEventListener("change", function () {
+      var index = Object.prototype.hasOwnProperty.call(guidance.of, category.value)
+        ? guidance.of[category.value]
+        : null;
+      var found = index === null ? "" : guidance.texts[index] || "";
+      if (text.textContent !== found) {
+        text.textContent = found;
+      }
+      note.hidden = !found;
+    });
+  }
+
   function start() {
     init();
     initErrors();
+    initGuidance();
   }
 
   if (document.readyState === "loading") {

@@ -254,3 +254,38 @@ def test_rerouting_and_later_changes_recompute_the_decliners_figure(routing):
     withdraw_question(question=private, asker=routing.ann)
 
     assert _dora_share(routing) == pytest.approx(0.0)
+
+
+def test_referrals_and_outcomes_count_public_visible_answers_only(dataset):
+    """How often the expert refers on, and what askers said of following the advice: from the
+    same answers as the answer count (the private and the hidden answer count for nothing),
+    and apart from the ratings."""
+    jeremy, answers = dataset
+    mine = type(answers[0]).objects.filter(author=jeremy)
+    assert mine.count() == 5  # three public, one private, one hidden
+    mine.update(referral="doctor", referral_urgency="soon", outcome="helped")
+    mine.filter(pk=answers[2].pk).update(referral="", referral_urgency="", outcome="did_not_help")
+
+    profile = scorecard.refresh(jeremy.pk)
+
+    assert (profile.referral_total, profile.outcome_helped, profile.outcome_not_helped) == (2, 2, 1)
+    assert (profile.answer_total, profile.rating_total) == (3, 2)
+    html = Client().get(profile.get_absolute_url()).text
+    assert "In 67% of answers (2)" in html
+    assert "2 helped, 1 did not" in html
+
+
+def test_the_scorecard_refresh_costs_the_same_queries_with_the_new_figures(dataset):
+    """Referrals and outcomes ride on the answers' grouped query: no query of their own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    jeremy, _ = dataset
+    others = [ExpertProfileFactory().user.pk for _ in range(3)]
+
+    with CaptureQueriesContext(connection) as one:
+        scorecard.refresh(jeremy.pk)
+    with CaptureQueriesContext(connection) as four:
+        scorecard.refresh(jeremy.pk, *others)
+
+    assert len(one) == len(four)

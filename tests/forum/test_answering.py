@@ -157,7 +157,12 @@ class TestDeclining:
         other = ExpertProfileFactory(user__display_name="Maria Borg", categories=[massage])
         login(client, jeremy).post(
             reverse("forum:decline", args=[question.pk]),
-            {"reason": "needs_professional", "note": "See a sports doctor first."},
+            {
+                "reason": "needs_professional",
+                "note": "See a sports doctor first.",
+                "referral": "doctor",
+                "referral_urgency": "soon",
+            },
         )
         question.refresh_from_db()
         assert question.status == "declined"

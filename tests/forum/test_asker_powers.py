@@ -222,8 +222,8 @@ def test_once_answered_the_asker_can_no_longer_edit_or_withdraw(site):
 
     assert reverse("forum:edit_question", args=[question.pk]) not in page.text
     assert reverse("forum:withdraw", args=[question.pk]) not in page.text
-    # Where the asker looks for it: why a private question stays private now.
-    assert "Making it public would need the expert's consent" in page.text
+    # Where the asker looks for it: a private question becomes public only with consent.
+    assert "It can become public only if you both agree" in page.text
     edit = client.post(reverse("forum:edit_question", args=[question.pk]), edit_data(question))
     withdraw = client.post(reverse("forum:withdraw", args=[question.pk]))
     assert edit.status_code == withdraw.status_code == HTTPStatus.FORBIDDEN

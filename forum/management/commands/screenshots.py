@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if not Path("/usr/bin/chromium").exists():
             raise CommandError("Chromium is missing: apt-get install chromium")
         call_command("seed", verbosity=0)
-        sessions = self.people()
+        sessions, trust_pages = self.people()
         out = Path(output)
         out.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DEBUG": "true"}
@@ -59,7 +59,7 @@ class Command(BaseCommand):
         )
         try:
             self.wait_for_server()
-            self.photograph(out, sessions)
+            self.photograph(out, sessions, PAGES + trust_pages)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -97,7 +97,55 @@ class Command(BaseCommand):
             client = Client()
             client.force_login(user)
             sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
-        return sessions
+        return sessions, self.trust_scene(member)
+
+    def trust_scene(self, member):
+        """Two private threads on their way to publication, with a referral and a disclosure."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from accounts.models import User
+        from forum import actions
+        from forum.models import Answer, Category
+
+        jeremy = User.objects.get(handle="jeremy-lanfranco")
+        massage = Category.objects.get(path="health/massage")
+        threads = []
+        for title in ("Heel pain after my first marathon", "Stiff neck from my desk job"):
+            question, _ = actions.ask_question(
+                asker=member,
+                category=massage,
+                title=title,
+                body="It started two weeks ago. I live in Brighton and work at Seaside Bank.",
+                visibility="private",
+                expert=jeremy,
+            )
+            answer, _ = actions.post_answer(
+                question=question,
+                author=jeremy,
+                body="Ease off for a week, then stretch the calf and the sole twice a day.",
+                referral="doctor",
+                referral_urgency="soon",
+                referral_note="a sports-medicine doctor, to rule out a stress fracture",
+                disclosure="I sell the heel cups I mention, at my clinic.",
+            )
+            # A week on: the asker may say whether following the advice helped.
+            Answer.objects.filter(pk=answer.pk).update(
+                created_at=timezone.now() - timedelta(days=8)
+            )
+            request = actions.request_publication(question=question, user=jeremy)
+            request = actions.agree_publication(request=request, user=member)
+            actions.set_redactions(request=request, user=member, text="Seaside Bank")
+            threads.append((question, request))
+        (agreed, _), (_, review) = threads
+        actions.submit_for_review(request=review, user=member)
+        return [
+            ("thread-trust-member", agreed.get_absolute_url(), "member"),
+            ("publish", f"/q/{agreed.pk}/publish/", "member"),
+            ("publication-review", f"/moderation/publications/{review.pk}/", "moderator"),
+            ("category-guidance", "/moderation/categories/", "moderator"),
+        ]
 
     def wait_for_server(self):
         for _ in range(100):
@@ -108,7 +156,7 @@ class Command(BaseCommand):
                 time.sleep(0.2)
         raise CommandError("The server did not start.")
 
-    def photograph(self, out, sessions):
+    def photograph(self, out, sessions, pages):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
@@ -116,7 +164,7 @@ class Command(BaseCommand):
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
             for size, viewport in SIZES.items():
-                for name, path, who in PAGES:
+                for name, path, who in pages:
                     context = browser.new_context(viewport=viewport)
                     if who:
                         context.add_cookies([{
