@@ -54,7 +54,7 @@ def test_guidance_a_referral_and_a_disclosure_reach_the_asker(
     log_in(asker, ann.email)
     asker.goto("/experts/otto-insoles/ask/")
     check(asker)
-    assert asker.get_by_role("note", name="Guidance for this category").inner_text().strip() == (
+    assert asker.get_by_role("note", name="Guidance before you ask").inner_text().strip() == (
         GUIDANCE
     )
     asker.get_by_label("Title").fill("Sharp heel pain every morning")
