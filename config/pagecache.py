@@ -6,9 +6,24 @@ PageCacheMiddleware stores their pages and serves them again before the
 session, authentication, CSRF and URL-routing work, so a cached page costs
 less than the smallest rendered one.
 
-Every write to content that pages show bumps a "generation" number (see
-forum.signals); a page is stored with the generation it was rendered at and
-served only while that is still current, so no stale page outlives a change.
+What a page shows depends on named keys, each with a version number; a write
+moves on the versions of the keys it touches, and a page is stored with the
+versions of its keys read before it was rendered, and served only while they
+are all still current, so no stale page outlives a change. The rule, in one
+place:
+
+- SITE: everything; a write that names no key (categories, guidance, expert
+  profiles and availability, accounts) moves it (content_changed()).
+- LISTS: every list of threads (home, archive, category pages, unanswered,
+  search, profiles); every thread write moves it (forum.actions.thread_changed).
+- thread_key(pk): one thread; the writes on that thread move it.
+- EXPERTS: the experts' figures and availability on the thread pages' cards;
+  moved when a scorecard changes (experts.scorecard.refresh) or a question is
+  addressed to an expert (their questions of the day).
+
+A page depends on SITE and LISTS unless its view names its keys: a thread page
+depends on SITE, EXPERTS and its thread (thread_keys()), so a follow-up on one
+thread leaves every other thread's page cached.
 Requests that carry a session cookie (signed-in members, or anyone with
 pending messages) are never served from or stored in this cache, so nothing
 personal or private can leak between people.
@@ -28,6 +43,7 @@ ever stored by a shared cache.
 
 import gzip
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -40,42 +56,85 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.text import compress_string
 
-GENERATION_KEY = "pagecache:generation"
+SITE = "site"
+LISTS = "lists"
+EXPERTS = "experts"
+DEFAULT_KEYS = (SITE, LISTS)
 # Headers of the view's response worth keeping; the outer middleware (security
 # headers, the CSP) adds its own to every response, cached or not.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 
 
-def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
+def thread_key(pk) -> str:
+    return f"thread:{pk}"
 
 
-def bump():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, timeout=None)
+def thread_keys(pk) -> tuple:
+    """What a thread's page and its fragments depend on."""
+    return (SITE, EXPERTS, thread_key(pk))
 
 
-def content_changed():
-    """Call in a write: pages change now, and again once the write commits.
+def _version_key(name):
+    return f"pagecache:v:{name}"
 
-    The first bump stops pages cached before the write from being served;
+
+def _fresh():
+    # A key seen for the first time, or evicted, starts from the clock: never from a
+    # number an earlier life of the key had, which a stored page could still carry.
+    return time.time_ns()
+
+
+def versions(names, found=None) -> dict:
+    """{name: current version} of these keys; `found`: what a get_many already read."""
+    found = dict(found or {})
+    missing = [name for name in names if _version_key(name) not in found]
+    if missing:
+        found.update(cache.get_many([_version_key(name) for name in missing]))
+    for name in missing:
+        key = _version_key(name)
+        if key not in found:
+            cache.add(key, _fresh(), timeout=None)
+            found[key] = cache.get(key)
+    return {name: found.get(_version_key(name)) for name in names}
+
+
+def token(names) -> str:
+    """The versions of these keys in one string, for a fragment's or a value's cache key."""
+    return ".".join(str(version) for version in versions(names).values())
+
+
+def generation() -> int:
+    """A number that moves with every write that pages show (SITE and LISTS): for what
+    follows all of them (sitemaps and feeds, the moderators' pending counts)."""
+    current = versions(DEFAULT_KEYS)
+    return sum(version or 0 for version in current.values())
+
+
+def touch(*names):
+    for name in names:
+        try:
+            cache.incr(_version_key(name))
+        except ValueError:
+            cache.set(_version_key(name), _fresh(), timeout=None)
+
+
+def content_changed(*names):
+    """Call in a write, naming the keys it touches (none: SITE, everything): their pages
+    change now, and again once the write commits.
+
+    The first move stops pages cached before the write from being served;
     the second drops any page a reader cached while the write was running.
     """
-    bump()
-    transaction.on_commit(bump)
+    names = names or (SITE,)
+    touch(*names)
+    transaction.on_commit(lambda: touch(*names))
 
 
-def remember(name, compute):
-    """A value computed from public content, shared by every reader until the next write."""
+def remember(name, compute, keys=DEFAULT_KEYS):
+    """A value computed from public content, shared by every reader until a write to `keys`."""
     if settings.PAGE_CACHE_SECONDS <= 0:
         return compute()
-    key = f"pagecache:{generation()}:{name}"
+    key = f"pagecache:{token(keys)}:{name}"
     return cache.get_or_set(key, compute, settings.PAGE_CACHE_SECONDS)
 
 
@@ -95,8 +154,14 @@ def not_modified(request, etag) -> bool:
     return etag.removeprefix("W/") in tags
 
 
-def anonymous_cache(view):
-    """Mark a view whose page is the same for every visitor without a session."""
+def anonymous_cache(view=None, *, keys=None):
+    """Mark a view whose page is the same for every visitor without a session.
+
+    `keys`: a function of the URL's keyword arguments giving the keys the page
+    depends on (default: DEFAULT_KEYS), as `@anonymous_cache(keys=thread_page)`.
+    """
+    if view is None:
+        return lambda view: anonymous_cache(view, keys=keys)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -105,6 +170,7 @@ def anonymous_cache(view):
         return response
 
     wrapper.page_cacheable = True
+    wrapper.page_keys = keys
     return wrapper
 
 
@@ -119,7 +185,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self._cacheable(request):
+        match = self._cacheable(request)
+        if match is None:
             return self._private(self.get_response(request))
         try:
             # The host is checked against ALLOWED_HOSTS before anything is served, as
@@ -129,10 +196,14 @@ class PageCacheMiddleware:
             return self._private(self.get_response(request))
         address = f"{request.scheme}://{host}{request.get_full_path()}"
         key = "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or generation()
+        page_keys = match.func.page_keys
+        names = tuple(page_keys(**match.kwargs)) if page_keys else DEFAULT_KEYS
+        # The page and its keys' versions in one round trip; the versions are read
+        # before the view reads anything, so a write while it renders outdates the copy.
+        found = cache.get_many([key, *(_version_key(name) for name in names)])
+        current = versions(names, found)
         page = found.get(key)
-        if page is not None and page["generation"] == current:
+        if page is not None and page["versions"] == current:
             return self._respond(request, page)
         response = self.get_response(request)
         if (
@@ -142,7 +213,7 @@ class PageCacheMiddleware:
             and not response.cookies
         ):
             page = {
-                "generation": current,
+                "versions": current,
                 "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
                 "body": compress_string(response.content),
                 "etag": etag_of(response.content),
@@ -156,16 +227,18 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _cacheable(request):
+        """The URL match of a page that may come from the cache, else None."""
         if (
             settings.PAGE_CACHE_SECONDS <= 0
             or request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
-            return False
+            return None
         try:
-            return getattr(resolve(request.path_info).func, "page_cacheable", False)
+            match = resolve(request.path_info)
         except Resolver404:
-            return False
+            return None
+        return match if getattr(match.func, "page_cacheable", False) else None
 
     @staticmethod
     def _public(response, etag):

@@ -26,6 +26,8 @@ from django.db.models import (
 from django.db.models.functions import Round, RowNumber, TruncMonth
 from django.utils import timezone
 
+from config import pagecache
+
 from .models import ExpertProfile, Rating
 
 CHARTS_TIMEOUT = 60 * 60
@@ -147,6 +149,7 @@ def refresh(*user_ids) -> ExpertProfile | None:
             "id", filter=Q(question__expert__isnull=True) | ~Q(question__expert=F("expert"))
         ),
     )
+    before = [[getattr(profile, name) for name in FIELDS] for profile in profiles]
     for profile in profiles:
         pk = profile.user_id
         answer = answers.get(pk, {"total": 0, "last": None})
@@ -170,6 +173,9 @@ def refresh(*user_ids) -> ExpertProfile | None:
         profile.outcome_helped = answer.get("helped", 0)
         profile.outcome_not_helped = answer.get("not_helped", 0)
     ExpertProfile.objects.bulk_update(profiles, FIELDS)
+    if before != [[getattr(profile, name) for name in FIELDS] for profile in profiles]:
+        # The thread pages' expert cards show these figures (config.pagecache).
+        pagecache.content_changed(pagecache.EXPERTS)
     keys = [_charts_key(pk) for pk in ids]
     cache.delete_many(keys)
     # Again once committed: a reader may have cached the old charts meanwhile.

@@ -21,7 +21,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat, Length
 from django.db.models.lookups import StartsWith
 
-from config.pagecache import remember
+from config.pagecache import SITE, remember
 
 from .models import Category
 
@@ -80,7 +80,7 @@ def guidance_by_category() -> dict[int, str]:
         rows = Category.objects.only("pk", "path", "guidance", "parent_id")
         return {pk: text for pk, (text, _) in resolve_tree(list(rows)).items() if text}
 
-    return remember("category-guidance", compute)
+    return remember("category-guidance", compute, keys=(SITE,))
 
 
 def guidance_subquery(path):

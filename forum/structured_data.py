@@ -73,7 +73,7 @@ def thread_meta(question, ancestors, shown_answers):
     """page_meta for a thread. `shown_answers`: the answers the current reader sees.
 
     A public thread's description is the same for every reader, so it is computed
-    once per page-cache generation and shared (pagecache.remember); the answers are
+    once per version of the thread and shared (pagecache.remember); the answers are
     loaded only if it must be computed again.
     """
     if not is_public_thread(question):
@@ -81,6 +81,7 @@ def thread_meta(question, ancestors, shown_answers):
     return pagecache.remember(
         f"structured-data:thread:{question.pk}",
         lambda: public_thread_meta(question, ancestors, public_answers(shown_answers)),
+        keys=(pagecache.SITE, pagecache.thread_key(question.pk)),
     )
 
 

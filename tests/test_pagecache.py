@@ -1,4 +1,4 @@
-"""Visitors without a session get cached pages, refreshed by every write."""
+"""Visitors without a session get cached pages, refreshed by every write to what they show."""
 
 import gzip
 from http import HTTPStatus

@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 from accounts.actions import NotFound
 from accounts.models import Notification
 from accounts.roles import with_roles
-from config.pagecache import content_changed
+from config.pagecache import EXPERTS, LISTS, content_changed, thread_key
 from experts import scorecard
 
 from .. import lifecycle, search
@@ -74,13 +74,19 @@ def thread_changed(question, *, also=()):
     the thread's search entries, refreshes the scorecards of every expert
     involved (and of `also`: experts the thread just left), and redacts the
     notifications whose reader may no longer see what they are about. Then
-    the page cache moves on, now and on commit.
+    the pages that show the thread move on, now and on commit: its own and
+    every list (config.pagecache), and the expert cards while a question is
+    addressed and unanswered (their questions of the day; scorecards say so
+    themselves).
     """
     recount(question)
     search.index_thread(question)
     scorecard.refresh(*experts_involved(question), *also)
     redact_notifications(question)
-    content_changed()
+    # Asked, withdrawn, declined or sent elsewhere before an answer: the expert's count
+    # of questions today may have moved.
+    waiting = question.expert_id and not question.answer_count
+    content_changed(LISTS, thread_key(question.pk), *([EXPERTS] if waiting else []))
 
 
 # The mean of an answer's three scores, out of 10 (NULL when it is not rated).

@@ -272,7 +272,7 @@ def publish(*, request, moderator) -> PublicationRequest:
     )
     passages = rules.parse_passages(request.redactions)
     old_path = question.get_absolute_url()
-    generation = pagecache.generation()
+    generation = pagecache.token(pagecache.thread_keys(question.pk))
     counts = apply_passages(question, passages)
     question.visibility = Visibility.PUBLIC
     question.save(update_fields=["visibility", "body_html"])

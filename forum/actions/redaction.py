@@ -192,9 +192,10 @@ def rewrite_links(question, old_path):
 
 
 def forget_fragments(question, generation):
-    """Drop the thread's cached fragments of the generation before this write.
+    """Drop the thread's cached fragments of its versions before this write (`generation`:
+    config.pagecache.token of its keys).
 
-    The generation moves on (thread_changed), so they would never be served
+    The versions move on (thread_changed), so they would never be served
     again; deleting them means the old text does not even wait in the cache.
     """
     keys = [

@@ -47,7 +47,7 @@ def visible_answer(request, pk):
     )
 
 
-@anonymous_cache
+@anonymous_cache(keys=lambda pk, slug=None: pagecache.thread_keys(pk))
 def question_detail(request, pk, slug=None):
     question = visible_question(request, pk)
     if slug != question.slug:
@@ -121,7 +121,8 @@ def render_thread(request, question, *, status=200, **bound_forms):
         ),
         "bystander": bystander,
         "fragment_seconds": settings.PAGE_CACHE_SECONDS if fragments else 0,
-        "page_generation": pagecache.generation() if fragments else 0,
+        # The fragments below follow the thread's own keys: a write elsewhere keeps them.
+        "page_generation": pagecache.token(pagecache.thread_keys(question.pk)) if fragments else 0,
         "can_answer": can_answer,
         "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),
         "can_decline": can_decline,
