@@ -111,20 +111,31 @@ def _fit(model, name, value):
     return value[:limit] if limit and isinstance(value, str) else value
 
 
-def _scrub_notifications(question, passages):
-    """The thread's notifications, read or not, e-mailed or not, without the passages."""
-    fields = ["title", "body", "redacted_note"]
+def _redact_rows(queryset, fields, passages):
+    """Save the rows of `queryset` whose `fields` held a passage, without it (text, or
+    JSON walked value by value), each cut to its column's length."""
+    model = queryset.model
     changed = []
-    for notification in Notification.objects.filter(thread_id=question.pk).only("pk", *fields):
+    for row in queryset.only("pk", *fields):
         dirty = False
         for name in fields:
-            after = rules.redact(getattr(notification, name), passages)
-            if after != getattr(notification, name):
-                setattr(notification, name, _fit(Notification, name, after))
+            value = getattr(row, name)
+            after = rules.redact_json(value, passages)  # a string, or JSON
+            if after != value:
+                setattr(row, name, _fit(model, name, after))
                 dirty = True
         if dirty:
-            changed.append(notification)
-    Notification.objects.bulk_update(changed, fields, batch_size=500)
+            changed.append(row)
+    model.objects.bulk_update(changed, fields, batch_size=500)
+
+
+def _scrub_notifications(question, passages):
+    """The thread's notifications, read or not, e-mailed or not, without the passages."""
+    _redact_rows(
+        Notification.objects.filter(thread_id=question.pk),
+        ["title", "body", "redacted_note"],
+        passages,
+    )
 
 
 def _scrub_audit(question, rows, passages):
@@ -139,23 +150,9 @@ def _scrub_audit(question, rows, passages):
         by_type.setdefault(row._meta.label_lower, []).append(row.pk)
     for label, ids in by_type.items():
         targets |= Q(target_type=label, target_id__in=ids)
-    fields = ["target_label", "reason", "before", "after"]
-    changed = []
-    for entry in AuditEntry.objects.filter(targets).only("pk", *fields):
-        dirty = False
-        for name in fields:
-            value = getattr(entry, name)
-            after = (
-                rules.redact(value, passages)
-                if isinstance(value, str)
-                else rules.redact_json(value, passages)
-            )
-            if after != value:
-                setattr(entry, name, _fit(AuditEntry, name, after))
-                dirty = True
-        if dirty:
-            changed.append(entry)
-    AuditEntry.objects.bulk_update(changed, fields, batch_size=500)
+    _redact_rows(
+        AuditEntry.objects.filter(targets), ["target_label", "reason", "before", "after"], passages
+    )
     _scrub_admin_log(by_type, passages)
 
 
@@ -168,14 +165,7 @@ def _scrub_admin_log(by_type, passages):
     for label, ids in by_type.items():
         content_type = ContentType.objects.get_by_natural_key(*label.split("."))
         targets |= Q(content_type=content_type, object_id__in=[str(pk) for pk in ids])
-    changed = []
-    for entry in LogEntry.objects.filter(targets).only("pk", "object_repr", "change_message"):
-        repr_, message = entry.object_repr, entry.change_message
-        entry.object_repr = _fit(LogEntry, "object_repr", rules.redact(repr_, passages))
-        entry.change_message = rules.redact(message, passages)
-        if (entry.object_repr, entry.change_message) != (repr_, message):
-            changed.append(entry)
-    LogEntry.objects.bulk_update(changed, ["object_repr", "change_message"], batch_size=500)
+    _redact_rows(LogEntry.objects.filter(targets), ["object_repr", "change_message"], passages)
 
 
 def rewrite_links(question, old_path):
