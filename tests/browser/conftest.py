@@ -88,10 +88,14 @@ def log_in(page, email, password=PASSWORD, code=None):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+    # Each click posts a form; waiting for the answer's page keeps the next goto() from
+    # cancelling the response that carries the session cookie.
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
     if code is not None:
         page.locator("input[name=code]").fill(code())
-        page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("Sign In", re.I)).click()
 
 
 def totp_code():
