@@ -63,6 +63,9 @@ DEFAULT_KEYS = (SITE, LISTS)
 # Headers of the view's response worth keeping; the outer middleware (security
 # headers, the CSP) adds its own to every response, cached or not.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
+# "hit" on a page served from this cache, "miss" on one rendered and stored (as nginx's
+# $upstream_cache_status): what `make bench` counts, and a quick check for operators.
+STATUS_HEADER = "X-Page-Cache"
 
 
 def thread_key(pk) -> str:
@@ -219,6 +222,7 @@ class PageCacheMiddleware:
                 "etag": etag_of(response.content),
             }
             cache.set(key, page, settings.PAGE_CACHE_SECONDS)
+            response[STATUS_HEADER] = "miss"
             self._public(response, page["etag"])
             if not_modified(request, page["etag"]):
                 return self._not_modified(response)
@@ -248,6 +252,8 @@ class PageCacheMiddleware:
             patch_cache_control(
                 response, public=True, max_age=0, s_maxage=settings.SHARED_CACHE_SECONDS
             )
+            # nginx's proxy cache reads this one (and drops it); other proxies s-maxage.
+            response["X-Accel-Expires"] = str(settings.SHARED_CACHE_SECONDS)
         else:
             patch_cache_control(response, public=True, no_cache=True)
         patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
@@ -271,11 +277,16 @@ class PageCacheMiddleware:
     def _respond(cls, request, page):
         etag = page.get("etag")
         if etag and not_modified(request, etag):
-            return cls._not_modified(cls._public(HttpResponse(), etag))
+            unchanged = cls._not_modified(cls._public(HttpResponse(), etag))
+            unchanged[STATUS_HEADER] = "hit"
+            return unchanged
         if "gzip" in request.headers.get("Accept-Encoding", ""):
             response = HttpResponse(page["body"], headers=page["headers"])
             response["Content-Encoding"] = "gzip"
         else:
             response = HttpResponse(gzip.decompress(page["body"]), headers=page["headers"])
         response["Content-Length"] = str(len(response.content))
+        if request.method == "HEAD":
+            response.content = b""  # the headers of the page, as the view's response would
+        response[STATUS_HEADER] = "hit"
         return cls._public(response, etag) if etag else response

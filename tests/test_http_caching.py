@@ -1,5 +1,6 @@
 """HTTP caching: visitors' pages revalidate with ETags (304), nothing personal is public."""
 
+import gzip
 from http import HTTPStatus
 
 import pytest
@@ -113,3 +114,52 @@ def test_a_proxy_may_be_allowed_to_keep_pages_a_while(answer):
     assert "s-maxage=30" in response["Cache-Control"]
     assert "max-age=0" in response["Cache-Control"]
     assert "public" in response["Cache-Control"]
+    assert response["X-Accel-Expires"] == "30"  # what nginx's proxy_cache reads
+
+
+def test_the_page_cache_says_whether_it_served_the_page(answer):
+    url = answer.question.get_absolute_url()
+
+    first, second = Client().get(url), Client().get(url)
+    member = Client()
+    member.force_login(UserFactory())
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert Client(headers={"if-none-match": first["ETag"]}).get(url)["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in member.get(url)
+
+
+def test_a_head_request_gets_the_cached_pages_headers_without_its_body(answer):
+    url = answer.question.get_absolute_url()
+    page = Client().get(url)
+
+    response = Client().head(url)
+
+    assert response["X-Page-Cache"] == "hit"
+    assert response["ETag"] == page["ETag"]
+    assert response.content == b""
+    assert response["Content-Length"] == str(len(page.content))
+
+
+def test_a_members_page_comes_compressed_and_private(answer):
+    member = Client(headers={"accept-encoding": "gzip"})
+    member.force_login(UserFactory())
+
+    response = member.get(answer.question.get_absolute_url())
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Ice it for ten minutes." in gzip.decompress(response.content).decode()
+    assert "private" in response["Cache-Control"]
+    assert {"Accept-Encoding", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
+
+
+def test_a_proxy_allowed_to_keep_pages_is_never_allowed_to_keep_a_members(answer):
+    member = Client()
+    member.force_login(UserFactory())
+
+    with override_settings(SHARED_CACHE_SECONDS=30):
+        response = member.get(answer.question.get_absolute_url())
+
+    assert "X-Accel-Expires" not in response
+    assert "private" in response["Cache-Control"] and "s-maxage" not in response["Cache-Control"]

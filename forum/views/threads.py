@@ -19,7 +19,7 @@ from config.pagecache import anonymous_cache
 from experts.models import ExpertProfile
 from experts.views.cards import with_card_credentials
 
-from .. import drafts, lifecycle, permissions, structured_data
+from .. import cards, drafts, lifecycle, permissions, structured_data
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, RerouteForm
 from ..guidance import effective_guidance
 from ..models import Answer, Flag, FollowUp, Question, QuestionStatus, flagged_post
@@ -85,7 +85,9 @@ def render_thread(request, question, *, status=200, **bound_forms):
     flags = open_flags_by_post(question) if moderates else {}
     question.open_flags = flags.get(("question", question.pk))
     answers = SimpleLazyObject(
-        lambda: thread_answers(user, question, moderates, bystander, bound_forms, kept, flags)
+        lambda: thread_answers(
+            user, question, moderates, bystander, bound_forms, kept, flags, can_flag_posts
+        )
     )
     can_answer = permissions.can_answer(user, question)
     can_decline = permissions.can_decline(user, question)
@@ -121,6 +123,8 @@ def render_thread(request, question, *, status=200, **bound_forms):
         ),
         "bystander": bystander,
         "fragment_seconds": settings.PAGE_CACHE_SECONDS if fragments else 0,
+        # What a shared answer card holds in place of this response's CSRF token.
+        "csrf_slot": cards.CSRF_SLOT,
         # The fragments below follow the thread's own keys: a write elsewhere keeps them.
         "page_generation": pagecache.token(pagecache.thread_keys(question.pk)) if fragments else 0,
         "can_answer": can_answer,
@@ -140,7 +144,9 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "standing": SimpleLazyObject(lambda: standing_for(user, question, answers)),
         "declines": list(question.declines.select_related("expert")) if sees_declines else [],
     }
-    return render(request, "forum/question.html", context, status=status)
+    response = render(request, "forum/question.html", context, status=status)
+    response.content = cards.fill(request, response.content)
+    return response
 
 
 def thread_drafts(request, question):
@@ -210,11 +216,16 @@ def open_flags_by_post(question):
     return found
 
 
-def thread_answers(user, question, moderates, bystander, bound_forms, kept=None, flags=None):
+def thread_answers(
+    user, question, moderates, bystander, bound_forms, kept=None, flags=None, can_flag_posts=False
+):
     """The answers the user may see, with their follow-ups and what the user may do with each.
 
     `kept`: drafts (see `thread_drafts`); those used here are marked "used".
     `flags`: the open flags a moderator sees (open_flags_by_post).
+    Each answer's card is shared by the readers of the same role (forum.cards), unless
+    it holds this reader's own text (a draft, a form sent back), a moderator's tools,
+    or a private thread's words.
     """
     kept_for = {(draft["form"], draft["pk"]): draft for draft in (kept or {}).values()}
     answers = list(
@@ -244,18 +255,22 @@ def thread_answers(user, question, moderates, bystander, bound_forms, kept=None,
             answer.outcome_opens_at = permissions.outcome_opens_at(answer)
         answer.can_edit = permissions.can_edit_answer(user, answer, question)
         mine = answer.pk == for_answer
-        # The asker or an answering expert still sees others' answers as bystanders
-        # do: those answers carry no forms for them, and are cached one by one.
-        answer.cacheable = not moderates and user.pk not in (question.asker_id, answer.author_id)
+        follow_up_draft = kept_for.get(("follow_up", answer.pk))
+        rating_draft = kept_for.get(("rate", answer.pk))
+        # A private thread's text never goes to the shared cache: publishing it must be
+        # able to leave no trace of what the asker redacts (forum.publication).
+        answer.cacheable = not (
+            question.is_private or moderates or mine or follow_up_draft or rating_draft
+        )
+        answer.role = cards.role(user, question, answer, can_flag_posts)
         if answer.can_follow_up:
-            draft = kept_for.get(("follow_up", answer.pk))
-            answer.follow_up_form = (mine and bound_forms.get("follow_up_form")) or FollowUpForm(
-                initial=draft and draft["data"], auto_id=f"id_followup_{answer.pk}_%s"
+            initial = follow_up_draft and follow_up_draft["data"]
+            reply = user.pk == answer.author_id
+            answer.follow_up_form = (mine and bound_forms.get("follow_up_form")) or (
+                SimpleLazyObject(partial(follow_up_form, answer, initial=initial, reply=reply))
             )
-            if draft:
-                draft["used"] = True
-            if user.pk == answer.author_id:
-                answer.follow_up_form.fields["body"].label = "Your reply"
+            if follow_up_draft:
+                follow_up_draft["used"] = True
         if answer.can_rate:
             rating = getattr(answer, "rating", None)
             initial = (
@@ -268,13 +283,26 @@ def thread_answers(user, question, moderates, bystander, bound_forms, kept=None,
                 if rating
                 else None
             )
-            draft = kept_for.get(("rate", answer.pk))
-            if draft:
-                initial, draft["used"], answer.rating_open = draft["data"], True, True
-            answer.rating_form = (mine and bound_forms.get("rating_form")) or RatingForm(
-                initial=initial, auto_id=f"id_rating_{answer.pk}_%s"
+            if rating_draft:
+                initial, rating_draft["used"], answer.rating_open = rating_draft["data"], True, True
+            answer.rating_form = (mine and bound_forms.get("rating_form")) or SimpleLazyObject(
+                partial(RatingForm, initial=initial, auto_id=f"id_rating_{answer.pk}_%s")
             )
     return answers
+
+
+def follow_up_form(answer, initial, reply):
+    """The follow-up form under an answer, made only when its card must be rendered.
+
+    A new form's submission key is a slot (forum.cards): each response gets its own.
+    """
+    form = FollowUpForm(
+        initial=initial or {"submission_key": cards.KEY_SLOT},
+        auto_id=f"id_followup_{answer.pk}_%s",
+    )
+    if reply:
+        form.fields["body"].label = "Your reply"
+    return form
 
 
 def expert_cards(question, answers):
