@@ -5,7 +5,7 @@ from collections import defaultdict
 from functools import partial
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject
@@ -13,7 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from accounts.actions import mark_read
 from accounts.models import ReasonUse
 from accounts.reasons import canned_reasons_for
-from accounts.roles import can_post, is_moderator
+from accounts.roles import can_post, is_moderator, is_suspended
 from config import pagecache
 from config.pagecache import anonymous_cache
 from experts.models import ExpertProfile
@@ -84,9 +84,20 @@ def render_thread(request, question, *, status=200, **bound_forms):
     # Moderators see the open flags on each post in place: one query for the thread.
     flags = open_flags_by_post(question) if moderates else {}
     question.open_flags = flags.get(("question", question.pk))
+    fragments = settings.PAGE_CACHE_SECONDS > 0
+    # The fragments below follow the thread's own keys: a write elsewhere keeps them.
+    generation = pagecache.token(pagecache.thread_keys(question.pk)) if fragments else 0
     answers = SimpleLazyObject(
         lambda: thread_answers(
-            user, question, moderates, bystander, bound_forms, kept, flags, can_flag_posts
+            user,
+            question,
+            moderates,
+            bystander,
+            bound_forms,
+            kept,
+            flags,
+            can_flag_posts,
+            generation if fragments else None,
         )
     )
     can_answer = permissions.can_answer(user, question)
@@ -102,7 +113,6 @@ def render_thread(request, question, *, status=200, **bound_forms):
     sees_declines = user.is_authenticated and (
         user.pk in (question.asker_id, question.expert_id) or moderates
     )
-    fragments = settings.PAGE_CACHE_SECONDS > 0
     # A list: the trail and the structured data's breadcrumbs share one query.
     ancestors = list(question.category.ancestors())
     context = {
@@ -122,11 +132,17 @@ def render_thread(request, question, *, status=200, **bound_forms):
             lambda: canned_reasons_for(ReasonUse.HIDE, ReasonUse.LOCK) if moderates else {}
         ),
         "bystander": bystander,
+        # The expert cards beside the thread are one fragment for every reader but
+        # moderators: an expert of the thread sees their own card without "Ask this
+        # expert", as does a suspended member.
+        "experts_for": (
+            f"{'' if bystander or user.pk == question.asker_id else user.pk}"
+            f"{'-suspended' if is_suspended(user) else ''}"
+        ),
         "fragment_seconds": settings.PAGE_CACHE_SECONDS if fragments else 0,
         # What a shared answer card holds in place of this response's CSRF token.
         "csrf_slot": cards.CSRF_SLOT,
-        # The fragments below follow the thread's own keys: a write elsewhere keeps them.
-        "page_generation": pagecache.token(pagecache.thread_keys(question.pk)) if fragments else 0,
+        "page_generation": generation,
         "can_answer": can_answer,
         "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),
         "can_decline": can_decline,
@@ -217,7 +233,15 @@ def open_flags_by_post(question):
 
 
 def thread_answers(
-    user, question, moderates, bystander, bound_forms, kept=None, flags=None, can_flag_posts=False
+    user,
+    question,
+    moderates,
+    bystander,
+    bound_forms,
+    kept=None,
+    flags=None,
+    can_flag_posts=False,
+    generation=None,
 ):
     """The answers the user may see, with their follow-ups and what the user may do with each.
 
@@ -225,19 +249,18 @@ def thread_answers(
     `flags`: the open flags a moderator sees (open_flags_by_post).
     Each answer's card is shared by the readers of the same role (forum.cards), unless
     it holds this reader's own text (a draft, a form sent back), a moderator's tools,
-    or a private thread's words.
+    or a private thread's words. With `generation` (the thread's version), the cards
+    already cached are read at once and set as `answer.card`; the follow-ups and
+    credentials are loaded only for the answers whose card must be rendered.
     """
     kept_for = {(draft["form"], draft["pk"]): draft for draft in (kept or {}).values()}
     answers = list(
-        question.answers.shown_to(user)
-        .select_related("author__expert_profile", "rating")
-        .prefetch_related(
-            Prefetch(
-                "follow_ups", queryset=FollowUp.objects.shown_to(user).select_related("author")
-            )
-        )
+        question.answers.shown_to(user).select_related("author__expert_profile", "rating")
     )
-    with_verified_credentials([answer.author for answer in answers])
+    # A resolved thread asks whether each answer awaits a reply, and moderators see the
+    # flags on each follow-up: then every answer's follow-ups are wanted.
+    if bystander or moderates or generation is None or question.status == QuestionStatus.RESOLVED:
+        with_posts(answers, user)
     if bystander:
         return answers  # nothing on them is theirs to do
     question.answer_author_ids = {answer.author_id for answer in answers}
@@ -288,7 +311,24 @@ def thread_answers(
             answer.rating_form = (mine and bound_forms.get("rating_form")) or SimpleLazyObject(
                 partial(RatingForm, initial=initial, auto_id=f"id_rating_{answer.pk}_%s")
             )
+    if generation is not None:
+        cached = cards.cached([a for a in answers if a.cacheable], generation)
+        with_posts([a for a in answers if a.pk not in cached], user)
+        for answer in answers:
+            answer.card = cached.get(answer.pk)
     return answers
+
+
+def with_posts(answers, user):
+    """What rendering these answers' cards reads: their follow-ups and credentials."""
+    answers = [answer for answer in answers if not hasattr(answer, "posts_loaded")]
+    prefetch_related_objects(
+        answers,
+        Prefetch("follow_ups", queryset=FollowUp.objects.shown_to(user).select_related("author")),
+    )
+    with_verified_credentials([answer.author for answer in answers])
+    for answer in answers:
+        answer.posts_loaded = True
 
 
 def follow_up_form(answer, initial, reply):

@@ -6,10 +6,12 @@ import re
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from forum.models import FollowUp
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from tests.factories import AnswerFactory, FollowUpFactory, QuestionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -116,3 +118,35 @@ def test_a_card_cached_for_one_role_is_never_shown_to_another(thread):
         assert "Edit your answer" in page["expert"]
         assert "Edit your answer" not in page["asker"] + page["member"]
         assert "submission_key" not in page["member"]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_askers_view_costs_the_same_at_2_and_at_8_answers_cached_or_not(thread):
+    question, *_ = thread
+    asker = signed_in(question.asker)
+    url = question.get_absolute_url()
+    small = (count_queries(asker, url), count_queries(asker, url))  # cards rendered, then read
+
+    for _ in range(6):
+        FollowUpFactory(answer=AnswerFactory(question=question))
+    large = (count_queries(asker, url), count_queries(asker, url))
+
+    assert large == small
+    assert small[1] < small[0]  # cards read from the cache load no follow-up nor credential
+
+
+def test_an_experts_own_card_beside_the_thread_never_offers_to_ask_them(thread):
+    question, first, _ = thread
+    url = question.get_absolute_url()
+    ask_first = f"/experts/{first.author.handle}/ask/"
+    passer_by = signed_in(UserFactory())
+
+    for _ in range(2):  # rendered, then from the cache
+        assert ask_first in passer_by.get(url).text
+        assert ask_first in signed_in(question.asker).get(url).text
+        assert ask_first not in signed_in(first.author).get(url).text
