@@ -1,24 +1,35 @@
 """Authentication backends that load the signed-in user with what every page asks of them.
 
 Each signed-in page asks whether the user is a moderator and has a verified
-e-mail (accounts.roles), and the header links to an expert's own page. Loading
-those with the user makes one query of four on every request.
+e-mail (accounts.roles), and its header links to an expert's own page and
+shows the unread notifications. Loading those with the user makes one query
+of five on every request.
 """
+
+from functools import cache
 
 from allauth.account import auth_backends
 from django.contrib.auth import backends, get_user_model
 
+from .notifications import with_unread_count
 from .roles import with_roles
 
 
-def signed_in_user(user_id):
+@cache
+def _signed_in_users():
+    # Built once: making the role annotations costs more than the query they make.
     User = get_user_model()
-    return (
-        with_roles(User._default_manager.filter(pk=user_id))
-        # The expert profile is experts' reverse relation; the header shows its link.
-        .select_related("expert_profile")
-        .first()
-    )
+    # The expert profile is experts' reverse relation; the header shows its link.
+    users = with_unread_count(with_roles(User._default_manager.all()))
+    return users.select_related("expert_profile")
+
+
+def signed_in_user(user_id):
+    users = _signed_in_users()
+    try:
+        return users.get(pk=user_id)
+    except users.model.DoesNotExist:
+        return None
 
 
 class SignedInUser:

@@ -9,6 +9,8 @@ send is retried later; the on-site notification is never lost.
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from .models import (
@@ -22,7 +24,32 @@ UNSUBSCRIBE_SALT = "accounts.notifications.unsubscribe"
 # What a digest's unsubscribe token names instead of a kind: the digest as a whole.
 DIGEST = "digest"
 
-__all__ = ["DIGEST", "NotificationKind", "notify", "preferences", "unsubscribe_url"]
+__all__ = ["DIGEST", "NotificationKind", "notify", "preferences", "unread_count", "unsubscribe_url"]
+
+
+def _unread(user):
+    return Notification.objects.filter(recipient=user, read_at=None, redacted=False)
+
+
+def with_unread_count(users):
+    """Annotate a user queryset with unread_count()'s answer (accounts.backends loads the
+    signed-in user so: the header shows the count on every page)."""
+    unread = _unread(OuterRef("pk")).values("recipient").annotate(n=Count("pk")).values("n")
+    return users.annotate(_unread_count=Coalesce(Subquery(unread), 0))
+
+
+def unread_count(user) -> int:
+    """How many of the member's notifications they have not read, memoised on the user."""
+    if not hasattr(user, "_unread_count"):
+        user._unread_count = _unread(user).count()
+    return user._unread_count
+
+
+def forget_unread_count(user):
+    """After notifications were marked read: the next unread_count() counts again."""
+    # del, not __dict__: request.user is a lazy stand-in that passes a del on to the user.
+    if hasattr(user, "_unread_count"):
+        del user._unread_count
 
 
 def preferences(user) -> dict:

@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 MODERATORS_GROUP = "Moderators"
 
@@ -28,6 +29,20 @@ def with_roles(users):
         _has_verified_email=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
         _has_two_factor=Exists(Authenticator.objects.filter(user=OuterRef("pk"))),
     )
+
+
+def reader(request):
+    """The request's user itself, not the lazy stand-in Django's middleware sets.
+
+    Every attribute read through the stand-in costs a call; a long thread asks its
+    permissions of the user thousands of times.
+    """
+    user = request.user
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
 
 
 def in_moderators_group(user) -> bool:

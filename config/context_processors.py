@@ -13,12 +13,9 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from accounts.notifications import unread_count
 
-    @cache
-    def unread():
-        return user.notifications.filter(read_at=None, redacted=False).count()
-
-    return {"unread_notifications": unread}
+    return {"unread_notifications": lambda: unread_count(user)}
 
 
 def moderation(request):

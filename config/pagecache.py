@@ -77,7 +77,7 @@ def thread_keys(pk) -> tuple:
     return (SITE, EXPERTS, thread_key(pk))
 
 
-def _version_key(name):
+def version_key(name):
     return f"pagecache:v:{name}"
 
 
@@ -90,20 +90,25 @@ def _fresh():
 def versions(names, found=None) -> dict:
     """{name: current version} of these keys; `found`: what a get_many already read."""
     found = dict(found or {})
-    missing = [name for name in names if _version_key(name) not in found]
+    missing = [name for name in names if version_key(name) not in found]
     if missing:
-        found.update(cache.get_many([_version_key(name) for name in missing]))
+        found.update(cache.get_many([version_key(name) for name in missing]))
     for name in missing:
-        key = _version_key(name)
+        key = version_key(name)
         if key not in found:
             cache.add(key, _fresh(), timeout=None)
             found[key] = cache.get(key)
-    return {name: found.get(_version_key(name)) for name in names}
+    return {name: found.get(version_key(name)) for name in names}
 
 
 def token(names) -> str:
     """The versions of these keys in one string, for a fragment's or a value's cache key."""
-    return ".".join(str(version) for version in versions(names).values())
+    return token_of(versions(names))
+
+
+def token_of(current: dict) -> str:
+    """The versions read by versions() in one string."""
+    return ".".join(str(version) for version in current.values())
 
 
 def generation() -> int:
@@ -116,9 +121,9 @@ def generation() -> int:
 def touch(*names):
     for name in names:
         try:
-            cache.incr(_version_key(name))
+            cache.incr(version_key(name))
         except ValueError:
-            cache.set(_version_key(name), _fresh(), timeout=None)
+            cache.set(version_key(name), _fresh(), timeout=None)
 
 
 def content_changed(*names):
@@ -203,7 +208,7 @@ class PageCacheMiddleware:
         names = tuple(page_keys(**match.kwargs)) if page_keys else DEFAULT_KEYS
         # The page and its keys' versions in one round trip; the versions are read
         # before the view reads anything, so a write while it renders outdates the copy.
-        found = cache.get_many([key, *(_version_key(name) for name in names)])
+        found = cache.get_many([key, *(version_key(name) for name in names)])
         current = versions(names, found)
         page = found.get(key)
         if page is not None and page["versions"] == current:

@@ -5,30 +5,15 @@ answer (its asker, its expert, any other member) see the same card, forms
 included, so a card is cached once per version of the thread and per role()
 of its reader, and a long thread costs its asker what it costs a passer-by.
 
-Two values in those forms must not be shared, not even between two views by
-the same reader: the CSRF token (Django masks it anew for every response,
-which is what keeps it safe from BREACH on compressed pages, and the secret
-behind it changes when the member signs in again) and each form's submission
-key (a second submit of the same form is recognised by it, so two page views
-must never hold the same one). A card holds a slot in their place, and fill()
-puts fresh values in once the page is rendered. A slot is NUL-delimited: no
-text a member writes can hold a NUL (config.middleware refuses requests with
-one, and the markdown renderer replaces it), so a slot is always the card's own.
+The CSRF token and each form's submission key are never shared: a card
+holds a slot in their place (config.slots), filled anew in every response.
 """
-
-import re
-import uuid
 
 from django.core.cache import InvalidCacheBackendError, caches
 from django.core.cache.utils import make_template_fragment_key
-from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 
 from accounts.roles import can_post
-
-CSRF_SLOT = "\x00csrf\x00"
-KEY_SLOT = "\x00key\x00"
-_KEY_SLOT = re.compile(re.escape(KEY_SLOT.encode()))
 
 
 def role(user, question, answer, can_flag_posts) -> str:
@@ -75,11 +60,3 @@ def fragment_cache():
         return caches["template_fragments"]
     except InvalidCacheBackendError:
         return caches["default"]
-
-
-def fill(request, content: bytes) -> bytes:
-    """The page with its slots filled: this response's CSRF token, a new key per form."""
-    if b"\x00" not in content:
-        return content
-    content = content.replace(CSRF_SLOT.encode(), get_token(request).encode())
-    return _KEY_SLOT.sub(lambda _: str(uuid.uuid4()).encode(), content)

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from tests.factories import CategoryFactory, ExpertProfileFactory, ModeratorFactory, UserFactory
 
@@ -10,6 +11,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def page_cache():
+    """The page cache and the shared fragments and pages on, as in production (the
+    test settings turn them off), with no proxy allowed to keep a page unasked."""
+    with override_settings(PAGE_CACHE_SECONDS=300, SHARED_CACHE_SECONDS=0):
+        yield
 
 
 @pytest.fixture

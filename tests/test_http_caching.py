@@ -14,12 +14,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture
-def page_cache():
-    with override_settings(PAGE_CACHE_SECONDS=300, SHARED_CACHE_SECONDS=0):
-        yield
-
-
-@pytest.fixture
 def answer():
     return AnswerFactory(body="Ice it for ten minutes.")
 

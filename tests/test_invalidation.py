@@ -5,7 +5,7 @@ is visible on every page that shows A as soon as the write has returned."""
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from config import pagecache
@@ -21,12 +21,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
-
-
-@pytest.fixture
-def page_cache():
-    with override_settings(PAGE_CACHE_SECONDS=300):
-        yield
 
 
 @pytest.fixture

@@ -7,19 +7,22 @@ from functools import partial
 from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject
 
 from accounts.actions import mark_read
 from accounts.models import ReasonUse
+from accounts.notifications import forget_unread_count, unread_count
 from accounts.reasons import canned_reasons_for
-from accounts.roles import can_post, is_moderator, is_suspended
-from config import pagecache
+from accounts.roles import can_post, is_moderator, is_suspended, reader
+from config import pagecache, slots
+from config.header import header
 from config.pagecache import anonymous_cache
 from experts.models import ExpertProfile
 from experts.views.cards import with_card_credentials
 
-from .. import cards, drafts, lifecycle, permissions, structured_data
+from .. import cards, drafts, lifecycle, permissions, structured_data, thread_pages
 from ..forms import AnswerForm, DeclineForm, FollowUpForm, RatingForm, RerouteForm
 from ..guidance import effective_guidance
 from ..models import Answer, Flag, FollowUp, Question, QuestionStatus, flagged_post
@@ -49,13 +52,37 @@ def visible_answer(request, pk):
 
 @anonymous_cache(keys=lambda pk, slug=None: pagecache.thread_keys(pk))
 def question_detail(request, pk, slug=None):
+    # A page kept for this reader (forum.thread_pages): the thread need not even be loaded.
+    # Not while their session holds drafts (forum.drafts): their forms show them.
+    page = thread_pages.find(request.user, pk)
+    if page is not None and page["slug"] == slug and not drafts.kept(request):
+        read_thread(request, pk)
+        return shell_response(request, page["shell"])
     question = visible_question(request, pk)
     if slug != question.slug:
         return redirect(question, permanent=True)
     if request.user.is_authenticated:
-        # Reading the thread is reading what it was notified about: one UPDATE, however many.
-        mark_read(user=request.user, thread_id=question.pk)
+        read_thread(request, question.pk)
     return render_thread(request, question)
+
+
+def read_thread(request, thread_id):
+    """Reading the thread is reading what it was notified about: one UPDATE, however many,
+    and none when the member has nothing unread (the count came with them)."""
+    user = request.user
+    if unread_count(user) and mark_read(user=user, thread_id=thread_id):
+        forget_unread_count(user)
+
+
+def shell_response(request, shell):
+    """A kept page (config.slots.Shell) with this reader's header and messages."""
+    return shell.response(
+        request,
+        {
+            "header": header(request),
+            "messages": render_to_string("includes/messages.html", request=request).encode(),
+        },
+    )
 
 
 def render_thread(request, question, *, status=200, **bound_forms):
@@ -67,7 +94,7 @@ def render_thread(request, question, *, status=200, **bound_forms):
     Text kept when a session expired (forum.drafts) fills the forms it was
     typed into, unsent, with a word to check it and send it again.
     """
-    user = request.user
+    user = reader(request)
     kept = thread_drafts(request, question) if user.is_authenticated else {}
     moderates = is_moderator(user)
     can_flag_posts = can_post(user)
@@ -86,7 +113,9 @@ def render_thread(request, question, *, status=200, **bound_forms):
     question.open_flags = flags.get(("question", question.pk))
     fragments = settings.PAGE_CACHE_SECONDS > 0
     # The fragments below follow the thread's own keys: a write elsewhere keeps them.
-    generation = pagecache.token(pagecache.thread_keys(question.pk)) if fragments else 0
+    # Read before anything is rendered: a write meanwhile outdates what is stored.
+    versions = pagecache.versions(pagecache.thread_keys(question.pk)) if fragments else None
+    generation = pagecache.token_of(versions) if fragments else None
     answers = SimpleLazyObject(
         lambda: thread_answers(
             user,
@@ -97,7 +126,7 @@ def render_thread(request, question, *, status=200, **bound_forms):
             kept,
             flags,
             can_flag_posts,
-            generation if fragments else None,
+            generation,
         )
     )
     can_answer = permissions.can_answer(user, question)
@@ -110,6 +139,14 @@ def render_thread(request, question, *, status=200, **bound_forms):
         used = [key for key, draft in kept.items() if draft.get("used")]
         for key in used:
             drafts.take(request, key, announce=key == used[0])
+    # The whole page is kept for this reader, or for every bystander (forum.thread_pages).
+    keep = (
+        not kept
+        and not bound_forms
+        and status == 200
+        and thread_pages.may_keep(user, question, versions)
+    )
+    shared = keep and bystander and not can_answer
     sees_declines = user.is_authenticated and (
         user.pk in (question.asker_id, question.expert_id) or moderates
     )
@@ -141,7 +178,10 @@ def render_thread(request, question, *, status=200, **bound_forms):
         ),
         "fragment_seconds": settings.PAGE_CACHE_SECONDS if fragments else 0,
         # What a shared answer card holds in place of this response's CSRF token.
-        "csrf_slot": cards.CSRF_SLOT,
+        "csrf_slot": slots.CSRF,
+        # A kept page holds slots for its reader's header, messages and CSRF token.
+        "header_slot": slots.HEADER if keep else "",
+        "messages_slot": slots.MESSAGES if keep else "",
         "page_generation": generation,
         "can_answer": can_answer,
         "answer_form": bound_forms.get("answer_form") or (AnswerForm() if can_answer else None),
@@ -160,8 +200,15 @@ def render_thread(request, question, *, status=200, **bound_forms):
         "standing": SimpleLazyObject(lambda: standing_for(user, question, answers)),
         "declines": list(question.declines.select_related("expert")) if sees_declines else [],
     }
+    if keep:
+        context["csrf_token"] = slots.CSRF
     response = render(request, "forum/question.html", context, status=status)
-    response.content = cards.fill(request, response.content)
+    if keep:
+        shell = thread_pages.keep(
+            user, question, versions, response.content, shared=shared, answers=answers
+        )
+        return shell_response(request, shell)
+    response.content = slots.fill(request, response.content)
     return response
 
 
@@ -337,7 +384,7 @@ def follow_up_form(answer, initial, reply):
     A new form's submission key is a slot (forum.cards): each response gets its own.
     """
     form = FollowUpForm(
-        initial=initial or {"submission_key": cards.KEY_SLOT},
+        initial=initial or {"submission_key": slots.KEY},
         auto_id=f"id_followup_{answer.pk}_%s",
     )
     if reply:

@@ -77,12 +77,12 @@ class TestInbox:
         """Guards against N+1 queries over askers and categories."""
         login(client, jeremy)
         QuestionFactory(category=massage, expert=jeremy)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             client.get(reverse("forum:inbox"))
         for _ in range(15):
             QuestionFactory(category=massage, expert=jeremy)
             QuestionFactory(category=massage)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             client.get(reverse("forum:inbox"))
 
 

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from forum.models import FollowUp
@@ -17,12 +17,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 KEYS = re.compile(r'name="submission_key" value="([^"]*)"')
 TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
-
-
-@pytest.fixture
-def page_cache():
-    with override_settings(PAGE_CACHE_SECONDS=300):
-        yield
 
 
 @pytest.fixture

@@ -269,11 +269,11 @@ def test_my_questions_queries_do_not_grow(client, tree, django_assert_num_querie
     me = UserFactory()
     client.force_login(me)
     QuestionFactory(asker=me)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get(reverse("forum:my_questions"))
     for _ in range(10):
         QuestionFactory(asker=me, expert=ExpertProfileFactory().user)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get(reverse("forum:my_questions"))
 
 
