@@ -4,7 +4,7 @@ A shared page costs little but its header, which names the reader, counts
 their unread notifications and links to what their account may do: a
 template of some thirty links. It reads nothing but what state() lists, so
 it is kept per state and reused until one of them changes; the CSRF token of
-its sign-out form is a slot, new in every response. A moderator's header
+its sign-out form is a slot, filled by the page's Shell in every response. A moderator's header
 counts what waits for them, which no key follows: theirs is rendered each time.
 """
 
@@ -39,14 +39,13 @@ def state(request) -> tuple:
 
 
 def header(request) -> bytes:
-    """The header for this request's signed-in reader, its slots filled."""
+    """The header for this request's signed-in reader, with a slot for its CSRF token."""
+    context = {"csrf_token": slots.CSRF}
     if is_moderator(request.user) or settings.PAGE_CACHE_SECONDS <= 0:
-        return render_to_string("includes/header.html", request=request).encode()
+        return render_to_string("includes/header.html", context, request=request).encode()
     key = "header:" + hashlib.sha256(repr(state(request)).encode()).hexdigest()
     shared = cache.get(key)
     if shared is None:
-        shared = render_to_string(
-            "includes/header.html", {"csrf_token": slots.CSRF}, request=request
-        ).encode()
+        shared = render_to_string("includes/header.html", context, request=request).encode()
         cache.set(key, shared, settings.PAGE_CACHE_SECONDS)
-    return slots.fill(request, shared)
+    return shared

@@ -34,7 +34,9 @@ accept gzip (all of them); others get them unpacked.
 HTTP caching: a visitor's page carries a weak ETag (a hash of its HTML) and
 `Cache-Control: public, no-cache` (a browser or a proxy may keep it, and asks
 again with If-None-Match, answered 304 without a body while nothing changed);
-SHARED_CACHE_SECONDS lets a proxy serve it unasked for that long instead.
+SHARED_CACHE_SECONDS lets a proxy serve it unasked for that long instead. The page's
+keys go with it (Surrogate-Key), and with PURGE_URL set a write asks the proxy
+to drop the pages of the keys it moved (purge()), so a proxy may keep pages long.
 `Vary: Cookie`: a request with a session never gets a visitor's copy. Every
 other response through here is `private, no-cache` unless its view said
 otherwise (feeds, sitemaps and the API set their own), so nothing personal is
@@ -66,6 +68,9 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Frame-Options", "Vary")
 # "hit" on a page served from this cache, "miss" on one rendered and stored (as nginx's
 # $upstream_cache_status): what `make bench` counts, and a quick check for operators.
 STATUS_HEADER = "X-Page-Cache"
+# The keys a visitor's page depends on, space-separated, for a proxy that purges by key
+# (Varnish's xkey, Fastly's surrogate keys): deploy/varnish.vcl.
+SURROGATE_HEADER = "Surrogate-Key"
 
 
 def thread_key(pk) -> str:
@@ -135,7 +140,21 @@ def content_changed(*names):
     """
     names = names or (SITE,)
     touch(*names)
-    transaction.on_commit(lambda: touch(*names))
+    transaction.on_commit(lambda: _committed(names))
+
+
+def _committed(names):
+    touch(*names)
+    purge(names)
+
+
+def purge(names):
+    """Ask the proxy in front (PURGE_URL) to drop the pages that carry one of these keys in
+    their Surrogate-Key header: a task, so a slow or absent proxy never holds up a write."""
+    if settings.PURGE_URL:
+        from .tasks import purge_keys
+
+        purge_keys.enqueue(names=list(names))
 
 
 def remember(name, compute, keys=DEFAULT_KEYS):
@@ -228,7 +247,7 @@ class PageCacheMiddleware:
             }
             cache.set(key, page, settings.PAGE_CACHE_SECONDS)
             response[STATUS_HEADER] = "miss"
-            self._public(response, page["etag"])
+            self._public(response, page["etag"], names)
             if not_modified(request, page["etag"]):
                 return self._not_modified(response)
             return response
@@ -250,9 +269,11 @@ class PageCacheMiddleware:
         return match if getattr(match.func, "page_cacheable", False) else None
 
     @staticmethod
-    def _public(response, etag):
+    def _public(response, etag, names):
         """A visitor's page: any cache may keep it, and asks again before using it."""
         response["ETag"] = etag
+        # What the page depends on: a proxy that keeps pages by key can drop them on a write.
+        response[SURROGATE_HEADER] = " ".join(names)
         if settings.SHARED_CACHE_SECONDS > 0:
             patch_cache_control(
                 response, public=True, max_age=0, s_maxage=settings.SHARED_CACHE_SECONDS
@@ -274,7 +295,7 @@ class PageCacheMiddleware:
     @staticmethod
     def _not_modified(response):
         unchanged = HttpResponseNotModified()
-        for name in ("ETag", "Cache-Control", "Vary"):
+        for name in ("ETag", "Cache-Control", "Vary", SURROGATE_HEADER):
             unchanged[name] = response[name]
         return unchanged
 
@@ -282,7 +303,7 @@ class PageCacheMiddleware:
     def _respond(cls, request, page):
         etag = page.get("etag")
         if etag and not_modified(request, etag):
-            unchanged = cls._not_modified(cls._public(HttpResponse(), etag))
+            unchanged = cls._not_modified(cls._public(HttpResponse(), etag, page["versions"]))
             unchanged[STATUS_HEADER] = "hit"
             return unchanged
         if "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -294,4 +315,4 @@ class PageCacheMiddleware:
         if request.method == "HEAD":
             response.content = b""  # the headers of the page, as the view's response would
         response[STATUS_HEADER] = "hit"
-        return cls._public(response, etag) if etag else response
+        return cls._public(response, etag, page["versions"]) if etag else response

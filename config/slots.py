@@ -19,13 +19,13 @@ markdown renderer replaces it), so a slot is always the page's own.
 
 A Shell is a whole page cut at its slots, with its shared text compressed
 once, and a response is the gzip stream of those compressed pieces around
-this response's values. The CSRF token and the keys go in uncompressed (see
-Shell), so no secret is ever compressed, nor any text beside one. Only the
-compressed pieces are kept (a twentieth of the page), with what chains their
-checksums; a reader whose browser takes no gzip gets the page inflated. The shared
-text is never compressed with a secret, nothing the request sent is reflected
-beside one, and the gzip header carries a random-length name as Django's
-GZipMiddleware does, so the length of a response tells nothing of its token.
+this response's values (the header and the messages compressed alone). The
+CSRF token and the keys, in the page or in the header, go in as stored,
+uncompressed blocks (_compress), so a secret is never compressed with
+anything, which is what BREACH needs; the gzip header also carries a
+random-length name, as Django's GZipMiddleware does. Only the compressed
+pieces are kept (a twentieth of the page), with what chains their checksums;
+a reader whose browser takes no gzip gets the page inflated.
 """
 
 import re
@@ -87,12 +87,6 @@ def fill(request, content: bytes, values=None) -> bytes:
     return _SLOT.sub(value, content)
 
 
-def _deflate(data: bytes) -> bytes:
-    """A deflate segment that stands alone: no final block, byte-aligned, no back references."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
-
-
 def _crc_shift(length: int) -> list:
     """How crc32(text, start) depends on `start` for any text of this length.
 
@@ -124,49 +118,79 @@ def _stored(value: bytes) -> bytes:
     )
 
 
-class Shell:
-    """A rendered page cut at its slots; only its shared pieces, compressed, are kept.
+# The slots of a fixed length: their values go in as stored blocks, never compressed.
+FIXED = {"csrf": CSRF_TOKEN_LENGTH, "key": len(str(uuid.UUID(int=0)))}
 
-    The pieces are compressed as one stream, so each may refer back to the
-    others and the page compresses about as well as whole. In place of a slot of
-    fixed length (a CSRF token, a key) the compressor reads as many 0xFF bytes,
-    which UTF-8 text never holds, so no later piece refers to them; a response
-    puts its value there as a stored block of the same length, never compressed.
-    Before a slot of any length (the header, the messages) the stream starts
-    afresh (a full flush), and the value is compressed alone.
+
+def _compress(content: bytes):
+    """`content` cut at its slots: (texts, slot names, deflate segments, slot widths).
+
+    The texts are compressed as one stream, so each may refer back to the others
+    and the page compresses about as well as whole. In place of a slot of fixed
+    length (FIXED) the compressor reads as many 0xFF bytes, which UTF-8 text never
+    holds, so no later text refers to them; a response puts its value there as a
+    stored block of that width (None for the others). Before a slot of any length
+    the stream starts afresh (a full flush), and its value is compressed alone.
     """
+    pieces = _SLOT.split(content)
+    texts, names = pieces[0::2], [name.decode() for name in pieces[1::2]]
+    # Only text that holds no 0xFF may hold a fixed slot's stand-in (all UTF-8 text).
+    fixed = b"\xff" not in content
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    deflated, widths = [], []
+    for i, text in enumerate(texts):
+        width = FIXED.get(names[i]) if fixed and i < len(names) else None
+        flush = zlib.Z_SYNC_FLUSH if width else zlib.Z_FULL_FLUSH
+        deflated.append(compressor.compress(text) + compressor.flush(flush))
+        if width:
+            compressor.compress(b"\xff" * width)  # its output is the response's value
+            compressor.flush(zlib.Z_SYNC_FLUSH)
+        if i < len(names):
+            widths.append(width)
+    return texts, names, deflated, widths
+
+
+def _interleave(deflated, widths, values) -> list:
+    """The deflate segments with each slot's value in its place."""
+    stream = []
+    for i, segment in enumerate(deflated):
+        stream.append(segment)
+        if i < len(values):
+            value, width = values[i], widths[i]
+            if width and len(value) != width:
+                raise ValueError(f"A slot of {width} bytes cannot hold {len(value)}.")
+            stream.append(_stored(value) if width else value)
+    return stream
+
+
+class Shell:
+    """A rendered page cut at its slots; only its shared pieces, compressed, are kept."""
 
     # Part of the cache key of a stored Shell: a release that changes what a Shell holds
     # moves it on, and never reads a copy pickled by the one before.
-    FORMAT = 2
-    FIXED = {"csrf": CSRF_TOKEN_LENGTH, "key": len(str(uuid.UUID(int=0)))}
+    FORMAT = 3
 
     def __init__(self, content: bytes):
-        pieces = _SLOT.split(content)
-        texts = pieces[0::2]
-        self.names = [name.decode() for name in pieces[1::2]]
-        # Only text that holds no 0xFF may hold a fixed slot's stand-in (all UTF-8 text).
-        fixed = b"\xff" not in content
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-        self.deflated, self.fixed = [], []
-        for i, text in enumerate(texts):
-            name = self.names[i] if i < len(self.names) else None
-            width = self.FIXED.get(name) if fixed else None
-            flush = zlib.Z_SYNC_FLUSH if width else zlib.Z_FULL_FLUSH
-            self.deflated.append(compressor.compress(text) + compressor.flush(flush))
-            if width:
-                compressor.compress(b"\xff" * width)  # its output is the response's value
-                compressor.flush(zlib.Z_SYNC_FLUSH)
-            if name is not None:
-                self.fixed.append(width)
+        texts, self.names, self.deflated, self.widths = _compress(content)
         self.checks = [(zlib.crc32(text), len(text), _crc_shift(len(text))) for text in texts]
 
     def response(self, request, values) -> HttpResponse:
-        """The page for this request: `values` ({name: bytes}) fill the named slots."""
+        """The page for this request: `values` ({name: bytes}) fill the named slots; a value
+        may hold CSRF and key slots of its own (the header's sign-out form)."""
         own = _own_values(request)
-        filled = [values[name] if name in values else own(name) for name in self.names]
+        segments, filled = [], []
+        for name in self.names:
+            if name not in values:
+                filled.append(own(name))
+                segments.append(filled[-1])
+                continue
+            # A value of its own: compressed alone, its own slots stored.
+            texts, names, deflated, widths = _compress(values[name])
+            inner = [own(inner_name) for inner_name in names]
+            segments.append(b"".join(_interleave(deflated, widths, inner)))
+            filled.append(b"".join(_interleave(texts, [None] * len(inner), inner)))
+        stream = [*_interleave(self.deflated, self.widths, segments), _LAST_BLOCK]
         accepts_gzip = _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
-        stream = self._deflate_stream(filled)
         if accepts_gzip:
             body = self._gzip(stream, filled)
         else:
@@ -177,19 +201,6 @@ class Shell:
         response["Content-Length"] = str(len(body))
         patch_vary_headers(response, ("Accept-Encoding",))
         return response
-
-    def _deflate_stream(self, filled) -> list:
-        """The page as a deflate stream: the kept pieces, and each value in its slot."""
-        stream = []
-        for i, deflated in enumerate(self.deflated):
-            stream.append(deflated)
-            if i < len(filled):
-                value, width = filled[i], self.fixed[i]
-                if width and len(value) != width:
-                    raise ValueError(f"A {self.names[i]} slot holds {width} bytes.")
-                stream.append(_stored(value) if width else _deflate(value))
-        stream.append(_LAST_BLOCK)
-        return stream
 
     def _gzip(self, stream, filled) -> bytes:
         crc, size = 0, 0

@@ -371,3 +371,30 @@ def test_twenty_identical_ratings_at_once_make_one_rating_one_notification_one_e
     to_expert = [message for message in mail.outbox if message.to == [expert.email]]
     assert len(to_expert) == 1, [message.subject for message in mail.outbox]
     assert "rated your answer" in to_expert[0].subject
+
+
+# -- Whole pages kept for signed-in readers while the thread is written to ----------------------
+
+
+def test_pages_kept_while_follow_ups_are_posted_never_hide_one(settings):
+    """A page kept while a write commits is never served after it (forum.thread_pages)."""
+    settings.PAGE_CACHE_SECONDS = 300
+    answer = AnswerFactory()
+    question = answer.question
+    url = question.get_absolute_url()
+    readers = [signed_in(UserFactory()) for _ in range(3)] + [signed_in(question.asker)]
+    posted = []
+    for round_ in range(5):
+        texts = [f"Round {round_}: the asker asks", f"Round {round_}: the expert replies"]
+        calls = [
+            follow_up(signed_in(question.asker), answer, texts[0]),
+            follow_up(signed_in(answer.author), answer, texts[1]),
+            *(lambda client=client: client.get(url) for client in readers),
+        ]
+        outcomes = run_together(calls)
+        assert_no_errors(outcomes, f"round {round_}: ")
+        posted += texts
+        for client in [*readers, signed_in(UserFactory())]:
+            page = client.get(url).text
+            missing = [text for text in posted if text not in page]
+            assert not missing, f"round {round_}: a kept page hides {missing}"

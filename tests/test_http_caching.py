@@ -157,3 +157,102 @@ def test_a_proxy_allowed_to_keep_pages_is_never_allowed_to_keep_a_members(answer
 
     assert "X-Accel-Expires" not in response
     assert "private" in response["Cache-Control"] and "s-maxage" not in response["Cache-Control"]
+
+
+def test_a_visitors_page_names_the_keys_it_depends_on(answer):
+    thread = Client().get(answer.question.get_absolute_url())
+    again = Client().get(answer.question.get_absolute_url())  # from the page cache
+    home = Client().get("/")
+
+    for response in (thread, again):
+        assert response["Surrogate-Key"].split() == [
+            "site",
+            "experts",
+            f"thread:{answer.question.pk}",
+        ]
+    assert home["Surrogate-Key"].split() == ["site", "lists"]
+
+
+def test_a_members_page_names_no_keys(answer):
+    member = Client()
+    member.force_login(UserFactory())
+
+    assert "Surrogate-Key" not in member.get(answer.question.get_absolute_url())
+
+
+class FakeProxy:
+    """Stands in for urlopen: records the PURGE requests the site sends."""
+
+    def __init__(self):
+        self.purged = []
+
+    def __call__(self, request, timeout):
+        self.purged.append((request.method, request.full_url, request.get_header("Xkey-purge")))
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_a_write_asks_the_proxy_to_drop_the_pages_of_the_keys_it_moved(
+    answer, monkeypatch, django_capture_on_commit_callbacks
+):
+    proxy = FakeProxy()
+    monkeypatch.setattr("config.tasks.urlopen", proxy)
+
+    with (
+        override_settings(PURGE_URL="http://127.0.0.1:6081/"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        edit_answer(
+            answer=answer, editor=answer.author, body="Ice it for five minutes.", base_version=1
+        )
+
+    assert proxy.purged == [
+        ("PURGE", "http://127.0.0.1:6081/", f"lists thread:{answer.question.pk}")
+    ]
+
+
+def test_no_purge_is_sent_without_a_proxy_nor_before_the_write_commits(
+    answer, monkeypatch, django_capture_on_commit_callbacks
+):
+    proxy = FakeProxy()
+    monkeypatch.setattr("config.tasks.urlopen", proxy)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_answer(
+            answer=answer, editor=answer.author, body="Ice it for five minutes.", base_version=1
+        )
+    with (
+        override_settings(PURGE_URL="http://127.0.0.1:6081/"),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        edit_answer(
+            answer=answer, editor=answer.author, body="Ice it for four minutes.", base_version=2
+        )
+
+    assert proxy.purged == []
+
+
+def test_a_proxy_that_cannot_be_reached_never_fails_the_write(
+    answer, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def unreachable(request, timeout):
+        raise ConnectionRefusedError("Connection refused")
+
+    monkeypatch.setattr("config.tasks.urlopen", unreachable)
+
+    with (
+        override_settings(PURGE_URL="http://127.0.0.1:6081/"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        edit_answer(
+            answer=answer, editor=answer.author, body="Ice it for five minutes.", base_version=1
+        )
+
+    answer.refresh_from_db()
+    assert answer.body == "Ice it for five minutes."
+    assert f"Purging lists thread:{answer.question.pk} at the proxy failed" in caplog.text

@@ -107,3 +107,16 @@ def test_fill_puts_this_responses_values_in_a_page_rendered_now():
 
     assert page.startswith(b"<p>Hi</p>") and uuid.UUID(page[len(b"<p>Hi</p>") :].decode())
     assert slots.fill(request(), b"<p>no slot</p>") == b"<p>no slot</p>"
+
+
+def test_a_values_own_token_slot_is_filled_and_never_compressed():
+    header = b'<header><form><input name="csrfmiddlewaretoken" value="' + slots.CSRF.encode()
+    header += b'"></form><p>' + b"Ann Reader " * 50 + b"</p></header>"
+
+    response = Shell(PAGE).response(request(), {"header": header, "messages": b""})
+
+    page = gzip.decompress(response.content).decode()
+    tokens = [part.split('"')[0] for part in page.split('csrfmiddlewaretoken" value="')[1:]]
+    assert len(tokens) == 3 and len(set(tokens)) == 1  # one token for the response's forms
+    # Stored, not compressed: the token's bytes are in the gzip stream as they are.
+    assert response.content.count(tokens[0].encode()) == 3

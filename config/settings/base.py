@@ -344,6 +344,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # 0: it may keep it but asks each time (If-None-Match, a 304 while unchanged), so a
 # write shows at once; more trades that for fewer requests reaching the site.
 SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=0)
+# Where a write sends PURGE with the keys it moved (xkey-purge), for a proxy that keeps
+# pages by key (deploy/varnish.vcl); empty: none is sent.
+PURGE_URL = env.str("PURGE_URL", default="")
 
 # The API (/api/v1/): anyone's pages may read it with GET; no credentials cross.
 CORS_URLS_REGEX = r"^/api/.*$"
