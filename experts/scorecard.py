@@ -172,8 +172,14 @@ def refresh(*user_ids) -> ExpertProfile | None:
         profile.referral_total = answer.get("referrals", 0)
         profile.outcome_helped = answer.get("helped", 0)
         profile.outcome_not_helped = answer.get("not_helped", 0)
-    ExpertProfile.objects.bulk_update(profiles, FIELDS)
-    if before != [[getattr(profile, name) for name in FIELDS] for profile in profiles]:
+    # Most writes to a thread (a follow-up, an edit) leave the figures as they were.
+    changed = [
+        profile
+        for profile, figures in zip(profiles, before, strict=True)
+        if figures != [getattr(profile, name) for name in FIELDS]
+    ]
+    if changed:
+        ExpertProfile.objects.bulk_update(changed, FIELDS)
         # The thread pages' expert cards show these figures (config.pagecache).
         pagecache.content_changed(pagecache.EXPERTS)
     keys = [_charts_key(pk) for pk in ids]
