@@ -150,17 +150,22 @@ def _compress(content: bytes):
     return texts, names, deflated, widths
 
 
-def _interleave(deflated, widths, values) -> list:
-    """The deflate segments with each slot's value in its place."""
-    stream = []
-    for i, segment in enumerate(deflated):
-        stream.append(segment)
+def _interleave(parts, values) -> list:
+    """The parts with each slot's value in its place."""
+    out = []
+    for i, part in enumerate(parts):
+        out.append(part)
         if i < len(values):
-            value, width = values[i], widths[i]
-            if width and len(value) != width:
-                raise ValueError(f"A slot of {width} bytes cannot hold {len(value)}.")
-            stream.append(_stored(value) if width else value)
-    return stream
+            out.append(values[i])
+    return out
+
+
+def _stored_values(values, widths) -> list:
+    """Each value as a stored block; one of a fixed slot must be just as long as its stand-in."""
+    for value, width in zip(values, widths, strict=True):
+        if width and len(value) != width:
+            raise ValueError(f"A slot of {width} bytes cannot hold {len(value)}.")
+    return [_stored(value) for value in values]
 
 
 class Shell:
@@ -179,17 +184,17 @@ class Shell:
         may hold CSRF and key slots of its own (the header's sign-out form)."""
         own = _own_values(request)
         segments, filled = [], []
-        for name in self.names:
+        for name, width in zip(self.names, self.widths, strict=True):
             if name not in values:
                 filled.append(own(name))
-                segments.append(filled[-1])
+                segments += _stored_values(filled[-1:], [width])
                 continue
             # A value of its own: compressed alone, its own slots stored.
             texts, names, deflated, widths = _compress(values[name])
             inner = [own(inner_name) for inner_name in names]
-            segments.append(b"".join(_interleave(deflated, widths, inner)))
-            filled.append(b"".join(_interleave(texts, [None] * len(inner), inner)))
-        stream = [*_interleave(self.deflated, self.widths, segments), _LAST_BLOCK]
+            segments.append(b"".join(_interleave(deflated, _stored_values(inner, widths))))
+            filled.append(b"".join(_interleave(texts, inner)))
+        stream = [*_interleave(self.deflated, segments), _LAST_BLOCK]
         accepts_gzip = _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
         if accepts_gzip:
             body = self._gzip(stream, filled)

@@ -120,3 +120,12 @@ def test_a_values_own_token_slot_is_filled_and_never_compressed():
     assert len(tokens) == 3 and len(set(tokens)) == 1  # one token for the response's forms
     # Stored, not compressed: the token's bytes are in the gzip stream as they are.
     assert response.content.count(tokens[0].encode()) == 3
+
+
+def test_a_page_holding_0xff_still_makes_a_valid_gzip_stream():
+    # No UTF-8 text holds 0xFF; bytes that do cannot take the stand-ins, and still work.
+    content = b"<p>\xff" + slots.CSRF.encode() + b"<p>" + slots.KEY.encode() + b"\xff</p>"
+
+    page = gzip.decompress(Shell(content).response(request(), {}).content)
+
+    assert page.startswith(b"<p>\xff") and page.endswith(b"\xff</p>") and len(page) == 112
